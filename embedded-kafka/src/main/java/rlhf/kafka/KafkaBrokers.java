@@ -1,0 +1,59 @@
+package rlhf.kafka;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * One Kafka broker per JVM for tests: Testcontainers' KafkaContainer where a Docker engine answers, the in-JVM
+ * KRaft broker otherwise. The broker starts on first use, gets the contract's topics, and stops when the JVM
+ * exits.
+ *
+ * <p>System property {@code rlhf.kafka.broker} = {@code auto} (default), {@code embedded} or
+ * {@code container} overrides the choice.
+ */
+public final class KafkaBrokers {
+
+    private static KafkaBroker shared;
+
+    private KafkaBrokers() {
+    }
+
+    /** The JVM-wide broker, started (with topics) on first call. */
+    public static synchronized KafkaBroker shared() {
+        if (shared == null) {
+            KafkaBroker broker = startFresh();
+            TopicAdmin.ensureTopics(broker.bootstrapServers(), (short) 1);
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-shutdown"));
+            shared = broker;
+        }
+        return shared;
+    }
+
+    private static KafkaBroker startFresh() {
+        String mode = System.getProperty("rlhf.kafka.broker", "auto").toLowerCase(Locale.ROOT);
+        return switch (mode) {
+            case "embedded" -> startEmbedded();
+            case "container" -> ContainerKafkaBroker.start();
+            case "auto" -> dockerAvailable() ? ContainerKafkaBroker.start() : startEmbedded();
+            default -> throw new IllegalArgumentException(
+                    "rlhf.kafka.broker must be auto, embedded or container, was: " + mode);
+        };
+    }
+
+    /** True when a Docker engine answers (not merely when the docker client is installed). */
+    public static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static KafkaBroker startEmbedded() {
+        // Under target/ of the module whose tests run, unique per JVM so parallel forks never share a log dir.
+        Path dir = Path.of("target", "embedded-kafka", "broker-" + ProcessHandle.current().pid());
+        return EmbeddedKafkaBroker.start(dir);
+    }
+}
