@@ -1,0 +1,107 @@
+package rlhf.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The layering of ARCHITECTURE.md as executable rules over the compiled main classes of every module:
+ * model/ and the trainer's math are plain Java + DJL; services meet only on the wire; nothing depends on demo/.
+ */
+class LayeringTest {
+
+    /** Packages that bring a container, a transport or a wire format: forbidden in the math. */
+    private static final String[] FRAMEWORK_AND_TRANSPORT = {
+        "io.quarkus..", "jakarta..", "javax.inject..", "io.smallrye..", "org.eclipse.microprofile..", "io.vertx..",
+        "io.grpc..", "com.google.protobuf..", "org.apache.kafka..", "io.micrometer..", "rlhf.common.v1..",
+        "rlhf.policy.v1..", "rlhf.reward.v1..", "rlhf.feedback.v1..", "rlhf.model.v1..", "rlhf.trainer.v1..",
+        "rlhf.ops.v1..", "rlhf.wire.."};
+
+    private static final List<String> SERVICES = List.of("policy-service", "reward-service", "trainer-service",
+            "feedback-gateway");
+
+    private static Map<String, JavaClasses> modules;
+
+    @BeforeAll
+    static void importModules() {
+        Path root = Path.of(System.getProperty("rlhf.repo.root", ".."));
+        List<String> names = List.of("model", "embedded-kafka", "service-common", "policy-service", "reward-service",
+                "trainer-service", "feedback-gateway", "demo");
+        modules = names.stream().collect(Collectors.toMap(n -> n, n -> {
+            Path classes = root.resolve(n).resolve("target/classes");
+            assertThat(classes).as("compiled classes of %s", n).isDirectory();
+            return new ClassFileImporter().importPath(classes);
+        }));
+    }
+
+    @Test
+    void modelIsPlainJavaAndDjl() {
+        ArchRule rule = noClasses().should().dependOnClassesThat().resideInAnyPackage(FRAMEWORK_AND_TRANSPORT)
+                .because("model/ is the shared backbone: plain Java + DJL, testable without a container");
+        rule.check(modules.get("model"));
+    }
+
+    @Test
+    void trainerMathIsPlainJavaAndDjl() {
+        ArchRule rule = noClasses().that().resideInAPackage("rlhf.trainer.algo..")
+                .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORK_AND_TRANSPORT)
+                .because("every equation of the trainer is tested without Quarkus, gRPC or Kafka")
+                // The math package fills up with the SFT / reward-model / PPO issues; the rule holds from its first class.
+                .allowEmptyShould(true);
+        rule.check(modules.get("trainer-service"));
+    }
+
+    @Test
+    void servicesDoNotUseEachOthersCode() {
+        for (String service : SERVICES) {
+            Set<String> others = SERVICES.stream().filter(s -> !s.equals(service))
+                    .flatMap(s -> modules.get(s).stream().map(JavaClass::getName)).collect(Collectors.toSet());
+            assertThat(modules.get(service)).as("classes of %s", service).isNotEmpty();
+            noClasses().should().dependOnClassesThat(DescribedPredicate.describe("a class of another service",
+                            (JavaClass c) -> others.contains(c.getName())))
+                    .because("services meet only on the wire (gRPC, Kafka) and in the model store")
+                    .check(modules.get(service));
+        }
+    }
+
+    @Test
+    void mainCodeDependsNeitherOnDemoNorOnTheTestBroker() {
+        for (String module : List.of("model", "service-common", "policy-service", "reward-service", "trainer-service",
+                "feedback-gateway")) {
+            noClasses().should().dependOnClassesThat().resideInAnyPackage("rlhf.demo..", "rlhf.kafka..")
+                    .because("the task world and the embedded broker are the outside world and test tooling")
+                    .allowEmptyShould(true)
+                    .check(modules.get(module));
+        }
+    }
+
+    @Test
+    void theMathRuleCatchesAFrameworkImport() {
+        // service-common is Quarkus code: the same rule applied to it must fail, or the rule has no teeth.
+        ArchRule rule = noClasses().should().dependOnClassesThat().resideInAnyPackage(FRAMEWORK_AND_TRANSPORT);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> rule.check(modules.get("service-common")))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("io.quarkus");
+    }
+
+    @Test
+    void rulesSeeRealClasses() {
+        // Guards against vacuous passes: a wrong path would import nothing and every rule would hold.
+        assertThat(modules.get("policy-service").contain("rlhf.policy.grpc.PolicyGrpcService")).isTrue();
+        assertThat(Files.isDirectory(Path.of(System.getProperty("rlhf.repo.root", "..")).resolve("proto/target/classes"))).isTrue();
+    }
+}

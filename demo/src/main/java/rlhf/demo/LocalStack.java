@@ -1,0 +1,187 @@
+package rlhf.demo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import rlhf.kafka.EmbeddedKafkaBroker;
+import rlhf.kafka.TopicAdmin;
+
+/**
+ * The whole system on one machine: a real Kafka broker in this JVM and the four services, each as its own JVM
+ * process started from its packaged Quarkus app, talking over real ports. Closing it stops the services
+ * (SIGTERM, then kill after a grace period) and the broker.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** A service of the system: its module folder, and the HTTP+gRPC port it gets here. */
+    public record Service(String name, String module, int port) {
+        public Path app(Path repoRoot) {
+            return repoRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        }
+    }
+
+    /** Flags every service JVM gets: DJL offline and untracked, one libtorch thread (2-core machines). */
+    static final List<String> SERVICE_JVM_FLAGS = List.of("-Xmx1g", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true",
+            "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1");
+
+    private final Path repoRoot;
+    private final Path workDir;
+    private final EmbeddedKafkaBroker broker;
+    private final Map<Service, Process> processes = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private LocalStack(Path repoRoot, Path workDir, EmbeddedKafkaBroker broker) {
+        this.repoRoot = repoRoot;
+        this.workDir = workDir;
+        this.broker = broker;
+    }
+
+    /** The four services on their default ports (8081..8084). */
+    public static List<Service> defaultServices() {
+        return List.of(new Service("policy-service", "policy-service", 8081),
+                new Service("reward-service", "reward-service", 8082),
+                new Service("trainer-service", "trainer-service", 8083),
+                new Service("feedback-gateway", "feedback-gateway", 8084));
+    }
+
+    /**
+     * Starts the broker (port 0: any free port), creates the contract's topics, and launches the services.
+     *
+     * @param repoRoot the repository root (service apps under {@code <module>/target/quarkus-app})
+     * @param workDir  broker data, model store and service logs go here
+     */
+    public static LocalStack start(Path repoRoot, Path workDir, int kafkaPort, List<Service> services) {
+        for (Service s : services) {
+            if (!Files.isRegularFile(s.app(repoRoot))) {
+                throw new IllegalStateException(s.name() + " is not built: " + s.app(repoRoot)
+                        + " is missing (run ./mvnw -B install -DskipTests first)");
+            }
+        }
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), kafkaPort);
+        TopicAdmin.ensureTopics(broker.bootstrapServers(), (short) 1);
+        LocalStack stack = new LocalStack(repoRoot, workDir, broker);
+        try {
+            for (Service s : services) {
+                stack.launch(s);
+            }
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public List<Service> services() {
+        return new ArrayList<>(processes.keySet());
+    }
+
+    /** Log file of a service's process. */
+    public Path log(Service s) {
+        return workDir.resolve("logs").resolve(s.name() + ".log");
+    }
+
+    private void launch(Service s) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(SERVICE_JVM_FLAGS);
+        cmd.add("-Dquarkus.http.port=" + s.port());
+        cmd.add("-Dkafka.bootstrap.servers=" + broker.bootstrapServers());
+        cmd.add("-Drlhf.model-store=" + workDir.resolve("model-store").toAbsolutePath());
+        cmd.add("-jar");
+        cmd.add(s.app(repoRoot).toString());
+        try {
+            Files.createDirectories(log(s).getParent());
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(s).toFile());
+            pb.environment().put("DJL_OFFLINE", "true");
+            pb.environment().put("OPT_OUT_TRACKING", "true");
+            processes.put(s, pb.start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + s.name(), e);
+        }
+    }
+
+    /**
+     * Waits until every service reports ready on {@code /q/health/ready}, reporting progress; fails naming the
+     * services that did not get ready (or died) and where their logs are.
+     */
+    public void awaitReady(Duration timeout, Consumer<String> progress) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<Service, String> state = new LinkedHashMap<>();
+        while (true) {
+            boolean allReady = true;
+            for (Map.Entry<Service, Process> e : processes.entrySet()) {
+                Service s = e.getKey();
+                String st = !e.getValue().isAlive() ? "exited " + e.getValue().exitValue() : probe(s);
+                if (!st.equals(state.get(s))) {
+                    progress.accept(String.format("%-17s %-9s http://localhost:%d", s.name(), st, s.port()));
+                    state.put(s, st);
+                }
+                if (st.startsWith("exited")) {
+                    throw new IllegalStateException(s.name() + " exited; see " + log(s));
+                }
+                allReady &= st.equals("ready");
+            }
+            if (allReady) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not ready within " + timeout + ": " + state + "; logs in " + log(processes.keySet().iterator().next()).getParent());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private String probe(Service s) throws InterruptedException {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + s.port() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? "ready" : "not-ready";
+        } catch (IOException e) {
+            return "starting";
+        }
+    }
+
+    /** Stops the services (SIGTERM, up to 30 s each, then kill) and the broker. Returns each service's exit code. */
+    public Map<String, Integer> stop() throws InterruptedException {
+        Map<String, Integer> exits = new LinkedHashMap<>();
+        processes.values().forEach(Process::destroy);
+        for (Map.Entry<Service, Process> e : processes.entrySet()) {
+            Process p = e.getValue();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            exits.put(e.getKey().name(), p.exitValue());
+        }
+        processes.clear();
+        broker.close();
+        return exits;
+    }
+
+    @Override
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            processes.values().forEach(Process::destroyForcibly);
+            broker.close();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package rlhf.trainer.config;
+
+import java.time.Duration;
+
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.NotBlank;
+
+/** Settings of the trainer; validated at boot, so a value out of bounds stops it naming the key. */
+@ConfigMapping(prefix = "rlhf.trainer")
+public interface TrainerConfig {
+
+    /**
+     * Root folder of the model store ({@code <store>/<kind>/v<N>/…}); the trainer is its only writer. Defaults to
+     * the shared {@code rlhf.model-store}.
+     */
+    @WithDefault("${rlhf.model-store:model-store}")
+    @NotBlank
+    String modelStore();
+
+    /** How often a running job logs a progress line (step, loss, tokens/s). */
+    @WithDefault("10s")
+    @DurationMin(millis = 100)
+    @DurationMax(minutes = 10)
+    Duration progressInterval();
+}
