@@ -74,10 +74,20 @@ public class KafkaReadinessCheck implements HealthCheck {
 
     private HealthCheckResponse down(HealthCheckResponseBuilder response, String servers, Throwable cause) {
         String reason = "Kafka unreachable at " + servers + " (rlhf.kafka.bootstrap-servers): no cluster answer within "
-                + config.healthTimeout().toMillis() + " ms: " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                + config.healthTimeout().toMillis() + " ms: " + describe(cause);
         record(false, reason);
         closeAdmin(); // a fresh client on the next probe re-resolves the address
         return response.down().withData("reason", reason).build();
+    }
+
+    /** The failure and, when it wraps another (e.g. a DNS failure inside client creation), its root cause. */
+    private static String describe(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        return root == failure ? text : text + " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 
     private void record(boolean up, String reason) {
