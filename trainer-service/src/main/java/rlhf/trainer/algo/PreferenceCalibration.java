@@ -1,0 +1,70 @@
+package rlhf.trainer.algo;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How well a reward model's preference probabilities P(a ≻ b) = σ(r_a − r_b) (Bradley–Terry, the model behind
+ * InstructGPT eq. 1) match how often labelers actually preferred a: a reliability table over equal-width bins of
+ * the predicted probability and the expected calibration error
+ *
+ * <pre>  ECE = Σ_bins (n_bin / N) · |observed_bin − predicted_bin|  </pre>
+ *
+ * Pairs must be oriented independently of the label (e.g. a = the lower answer index), otherwise every observed
+ * frequency is 1. hh-rlhf (arXiv:2204.05862, §3) reports its preference models this way.
+ */
+public final class PreferenceCalibration {
+
+    /** One bin: its probability range, how many pairs fell in it, their mean prediction and observed frequency. */
+    public record Bin(double lower, double upper, int count, double meanPredicted, double observed) {
+    }
+
+    /** The reliability table and its summary numbers. */
+    public record Report(List<Bin> bins, double expectedCalibrationError, double pairwiseAccuracy, int pairs) {
+    }
+
+    private PreferenceCalibration() {
+    }
+
+    /**
+     * @param predicted P(a ≻ b) per pair, in [0, 1]
+     * @param aPreferred 1 when the labeler preferred a, else 0
+     * @param bins number of equal-width bins over [0, 1]
+     */
+    public static Report evaluate(double[] predicted, int[] aPreferred, int bins) {
+        if (predicted.length != aPreferred.length || predicted.length == 0 || bins < 1) {
+            throw new IllegalArgumentException("need one outcome per prediction, at least one pair and one bin");
+        }
+        int[] count = new int[bins];
+        double[] sumPredicted = new double[bins];
+        double[] sumObserved = new double[bins];
+        double correct = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            double p = predicted[i];
+            if (!(p >= 0 && p <= 1)) {
+                throw new IllegalArgumentException("predicted[" + i + "] not a probability: " + p);
+            }
+            int bin = Math.min(bins - 1, (int) (p * bins));
+            count[bin]++;
+            sumPredicted[bin] += p;
+            sumObserved[bin] += aPreferred[i];
+            correct += p == 0.5 ? 0.5 : ((p > 0.5) == (aPreferred[i] == 1) ? 1 : 0);
+        }
+        List<Bin> table = new ArrayList<>();
+        double ece = 0;
+        for (int b = 0; b < bins; b++) {
+            double meanP = count[b] == 0 ? Double.NaN : sumPredicted[b] / count[b];
+            double observed = count[b] == 0 ? Double.NaN : sumObserved[b] / count[b];
+            table.add(new Bin((double) b / bins, (double) (b + 1) / bins, count[b], meanP, observed));
+            if (count[b] > 0) {
+                ece += (double) count[b] / predicted.length * Math.abs(observed - meanP);
+            }
+        }
+        return new Report(table, ece, correct / predicted.length, predicted.length);
+    }
+
+    /** σ(r_a − r_b). */
+    public static double preferenceProbability(double rewardA, double rewardB) {
+        return 1 / (1 + Math.exp(-(rewardA - rewardB)));
+    }
+}
