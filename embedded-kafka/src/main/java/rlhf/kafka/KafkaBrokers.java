@@ -20,13 +20,32 @@ public final class KafkaBrokers {
     private KafkaBrokers() {
     }
 
+    /** System property holding the address of the broker this JVM started (shared across class loaders). */
+    static final String SHARED_ADDRESS = "rlhf.kafka.shared.bootstrap-servers";
+
     /** The JVM-wide broker, started (with topics) on first call. */
     public static synchronized KafkaBroker shared() {
+        String address = System.getProperty(SHARED_ADDRESS);
+        if (shared == null && address != null) {
+            // Started by this class in another class loader (e.g. a second Quarkus test app): use that broker.
+            shared = new KafkaBroker() {
+                @Override
+                public String bootstrapServers() {
+                    return address;
+                }
+
+                @Override
+                public void close() {
+                    // owned by the class loader that started it
+                }
+            };
+        }
         if (shared == null) {
             KafkaBroker broker = startFresh();
             TopicAdmin.ensureTopics(broker.bootstrapServers(), (short) 1);
             Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-broker-shutdown"));
             shared = broker;
+            System.setProperty(SHARED_ADDRESS, broker.bootstrapServers());
         }
         return shared;
     }

@@ -1,20 +1,22 @@
 package rlhf.reward;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.hasItem;
+
 import java.util.List;
 
-import io.grpc.ManagedChannel;
+import org.junit.jupiter.api.Test;
+
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import rlhf.common.v1.Prompt;
-import rlhf.reward.v1.PromptAnswer;
-import rlhf.reward.v1.RewardServiceGrpc;
-import rlhf.reward.v1.ScoreRequest;
-import rlhf.reward.v1.TextPair;
 import rlhf.kafka.KafkaTestResource;
+import rlhf.reward.testing.RewardStoreResource;
 import rlhf.service.testing.ServiceBootContract;
 
+/** The boot contract of every service (gRPC health, readiness with Kafka, metrics), with a reward model loaded. */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
+@WithTestResource(RewardStoreResource.class)
 class RewardServiceBootTest extends ServiceBootContract {
 
     @Override
@@ -22,8 +24,11 @@ class RewardServiceBootTest extends ServiceBootContract {
         return List.of("rlhf.reward.v1.RewardService");
     }
 
-    @Override
-    protected void callUnimplementedRpc(ManagedChannel channel) {
-        RewardServiceGrpc.newBlockingStub(channel).score(ScoreRequest.newBuilder().setItem(PromptAnswer.newBuilder().setText(TextPair.newBuilder().setPrompt(Prompt.newBuilder().setText("What is 2 plus 3?")).setAnswer("5."))).build());
+    @Test
+    void readinessIncludesTheLoadedRewardModel() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", hasItem("reward-model"))
+                .body("checks.find { it.name == 'reward-model' }.status", org.hamcrest.Matchers.equalTo("UP"))
+                .body("checks.find { it.name == 'reward-model' }.data.version", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
     }
 }

@@ -81,7 +81,14 @@ public final class ModelVersionWatcher implements AutoCloseable {
 
     private List<TopicPartition> assignAll() {
         while (running) {
-            var infos = consumer.partitionsFor(Topic.MODEL_VERSIONS.topicName(), Duration.ofSeconds(5));
+            List<org.apache.kafka.common.PartitionInfo> infos;
+            try {
+                infos = consumer.partitionsFor(Topic.MODEL_VERSIONS.topicName(), Duration.ofSeconds(5));
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // Kafka not reachable (yet): keep trying, a service may boot before its broker.
+                LOG.debugf("waiting for %s: %s", Topic.MODEL_VERSIONS.topicName(), e.getMessage());
+                continue;
+            }
             if (infos != null && !infos.isEmpty()) {
                 List<TopicPartition> partitions = infos.stream()
                         .map(i -> new TopicPartition(i.topic(), i.partition())).toList();

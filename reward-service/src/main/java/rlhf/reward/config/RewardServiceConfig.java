@@ -41,4 +41,20 @@ public interface RewardServiceConfig {
     @WithDefault("5ms")
     @DurationMax(seconds = 1)
     Duration maxBatchWait();
+
+    /**
+     * Most items waiting for a forward pass per loaded version; beyond it calls fail fast with RESOURCE_EXHAUSTED
+     * instead of queueing without bound. At least {@link #maxItemsPerRequest()} (checked at boot), so one maximal
+     * ScoreBatch always fits an idle server.
+     */
+    @WithDefault("4096")
+    @Min(1)
+    @Max(1_048_576)
+    int maxQueuedItems();
+
+    /** Reward model versions kept in memory at once: the current one plus recently requested older ones. */
+    @WithDefault("2")
+    @Min(1)
+    @Max(16)
+    int loadedVersions();
 }

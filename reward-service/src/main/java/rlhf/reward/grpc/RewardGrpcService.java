@@ -1,35 +1,72 @@
 package rlhf.reward.grpc;
 
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.grpc.Context;
+import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Uni;
+import rlhf.reward.config.RewardServiceConfig;
+import rlhf.reward.mapping.RewardRequests;
+import rlhf.reward.mapping.RewardResponses;
+import rlhf.reward.metrics.RewardMetrics;
+import rlhf.reward.service.RewardScoring;
+import rlhf.reward.service.ScoredBatch;
+import rlhf.reward.service.ScoringRequest;
 import rlhf.reward.v1.CompareRequest;
 import rlhf.reward.v1.CompareResponse;
 import rlhf.reward.v1.RewardService;
-import rlhf.reward.v1.RewardServiceGrpc;
 import rlhf.reward.v1.ScoreBatchRequest;
 import rlhf.reward.v1.ScoreBatchResponse;
 import rlhf.reward.v1.ScoreRequest;
 import rlhf.reward.v1.ScoreResponse;
-import rlhf.service.NotYetImplemented;
 
-/** gRPC edge of the reward service. Scoring needs a trained reward model (the reward-model issue); until then each RPC says so. */
+/**
+ * gRPC edge of the reward service: request → {@link ScoringRequest} (checked), scored by {@link RewardScoring},
+ * → response tagged with the version that scored it; failures leave through {@link GrpcErrors}.
+ */
 @GrpcService
+@RegisterInterceptor(CallContextInterceptor.class)
 public class RewardGrpcService implements RewardService {
 
-    private static final String WHEN = "the reward-model issue (scoring with a trained reward model)";
+    private final RewardScoring scoring;
+    private final RewardServiceConfig config;
+    private final RewardMetrics metrics;
+
+    public RewardGrpcService(RewardScoring scoring, RewardServiceConfig config, RewardMetrics metrics) {
+        this.scoring = scoring;
+        this.config = config;
+        this.metrics = metrics;
+    }
 
     @Override
     public Uni<ScoreResponse> score(ScoreRequest request) {
-        return Uni.createFrom().failure(NotYetImplemented.rpc(RewardServiceGrpc.getScoreMethod().getFullMethodName(), WHEN));
+        return call("Score", () -> RewardRequests.score(request), RewardResponses::score);
     }
 
     @Override
     public Uni<ScoreBatchResponse> scoreBatch(ScoreBatchRequest request) {
-        return Uni.createFrom().failure(NotYetImplemented.rpc(RewardServiceGrpc.getScoreBatchMethod().getFullMethodName(), WHEN));
+        return call("ScoreBatch", () -> RewardRequests.scoreBatch(request, config.maxItemsPerRequest()),
+                RewardResponses::scoreBatch);
     }
 
     @Override
     public Uni<CompareResponse> compare(CompareRequest request) {
-        return Uni.createFrom().failure(NotYetImplemented.rpc(RewardServiceGrpc.getCompareMethod().getFullMethodName(), WHEN));
+        return call("Compare", () -> RewardRequests.compare(request), RewardResponses::compare);
+    }
+
+    private <R> Uni<R> call(String rpc, Supplier<ScoringRequest> parse, Function<ScoredBatch, R> respond) {
+        long start = System.nanoTime();
+        Context context = Context.current(); // attached by CallContextInterceptor while the method is invoked
+        GrpcCallLifetime lifetime = new GrpcCallLifetime(context);
+        return Uni.createFrom().completionStage(() -> scoring.score(parse.get(), lifetime))
+                .map(respond)
+                .onFailure().transform(failure -> GrpcErrors.toStatus(failure, context))
+                .onTermination().invoke((ok, failure, cancelled) -> metrics.callDone(rpc,
+                        failure == null ? "OK" : Status.fromThrowable(failure).getCode().name(),
+                        Duration.ofNanos(System.nanoTime() - start)));
     }
 }
