@@ -21,9 +21,23 @@ public interface TrainerConfig {
     @NotBlank
     String modelStore();
 
+    /**
+     * Folder where jobs find their data files by conventional name ({@code pretrain-corpus.jsonl},
+     * {@code sft-demonstrations.jsonl}, {@code comparisons.jsonl}) unless a job's {@code data} parameter names one.
+     */
+    @WithDefault("data")
+    @NotBlank
+    String dataDir();
+
     /** How often a running job logs a progress line (step, loss, tokens/s). */
     @WithDefault("10s")
     @DurationMin(millis = 100)
     @DurationMax(minutes = 10)
     Duration progressInterval();
+
+    /** How long publishing a version waits for the broker's acknowledgement of its announcement. */
+    @WithDefault("30s")
+    @DurationMin(millis = 100)
+    @DurationMax(minutes = 5)
+    Duration announceTimeout();
 }

@@ -1,0 +1,31 @@
+package rlhf.trainer.jobs;
+
+import java.util.Locale;
+
+/** What a job trains; each kind publishes one model kind of the store. */
+public enum JobKind {
+    /** Language-model pretraining from scratch → {@code base}. */
+    PRETRAIN,
+    /** Supervised fine-tuning of a base model on demonstrations → {@code sft}. */
+    SFT,
+    /** Reward model from an SFT model on ranked comparisons → {@code reward}. */
+    REWARD_MODEL;
+
+    /** {@code pretrain}, {@code sft}, {@code reward_model}: the bounded tag value of metrics and the created-by name. */
+    public String tag() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A kind by name, case-insensitive, with {@code -} for {@code _} and {@code rm} for the reward model. */
+    public static JobKind parse(String name) {
+        String normalized = name.trim().toUpperCase(Locale.ROOT).replace('-', '_').replaceFirst("^JOB_KIND_", "");
+        if (normalized.equals("RM") || normalized.equals("REWARD")) {
+            return REWARD_MODEL;
+        }
+        try {
+            return valueOf(normalized);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException("kind", "must be PRETRAIN, SFT or REWARD_MODEL, got '" + name + "'");
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package rlhf.trainer.jobs;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import rlhf.model.store.CheckpointStore;
+import rlhf.model.store.LoadedCheckpoint;
+import rlhf.model.tokenizer.PromptResponse;
+import rlhf.model.tokenizer.TextTokenizer;
+import rlhf.trainer.data.DatasetRef;
+import rlhf.trainer.data.JsonlFile;
+import rlhf.trainer.data.RankedComparison;
+import rlhf.trainer.data.Split;
+
+/**
+ * The reward model (InstructGPT §3.5, eq. 1): initialised from the newest SFT model with its scalar reward head,
+ * trained on the split=train rankings with K-way batching, evaluated on the validation and test users (pairwise
+ * accuracy, ECE, reliability table), optionally checked for robustness (hh-rlhf train-PM vs test-PM best-of-n), and
+ * published as {@code reward/vN} with the SFT version as its parent.
+ */
+public final class RewardModelJob implements TrainingJob {
+
+    private final CheckpointStore store;
+    private final RewardModelParameters p;
+    private final Map<String, String> parameters;
+
+    public RewardModelJob(CheckpointStore store, RewardModelParameters parameters, Map<String, String> resolved) {
+        this.store = store;
+        this.p = parameters;
+        this.parameters = Map.copyOf(resolved);
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.REWARD_MODEL;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public void checkPreconditions() {
+        CheckpointInputs.require(store, StoreKinds.SFT, p.sftVersion(), "sft-version", "an SFT job");
+        if (!Files.isRegularFile(p.comparisons())) {
+            throw new JobPreconditionException("comparisons not found: " + p.comparisons() + " (parameter 'data')");
+        }
+    }
+
+    /** The comparisons by split, encoded for the model. */
+    private record Splits(List<EncodedComparison> train, List<EncodedComparison> validation,
+            List<EncodedComparison> test) {
+    }
+
+    @Override
+    public JobResult run(JobMonitor monitor) {
+        checkPreconditions();
+        List<RankedComparison> comparisons = RankedComparison.read(p.comparisons());
+        DatasetRef dataset = JsonlFile.reference(p.comparisons(), comparisons.size());
+        try (LoadedCheckpoint sft = CheckpointInputs.load(store, StoreKinds.SFT, p.sftVersion())) {
+            Splits splits = encode(comparisons, sft.tokenizer(), sft.model().config().contextLength());
+            if (splits.train().isEmpty()) {
+                throw new JobPreconditionException("no split=train comparisons in " + p.comparisons());
+            }
+            monitor.log(String.format(Locale.ROOT, "rm: from %s, %,d train / %,d validation / %,d test comparisons",
+                    sft.checkpoint().id(), splits.train().size(), splits.validation().size(), splits.test().size()));
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            List<String> report = new ArrayList<>();
+            RewardModelTrainer trainer = new RewardModelTrainer(p);
+            if (p.robustnessCheck()) {
+                robustness(sft, trainer, splits, metrics, report, monitor);
+            }
+            float loss = trainer.train(sft.model(), splits.train(), monitor, "rm");
+            metrics.put("rm.train.loss", (double) loss);
+            evaluate(sft, splits, metrics, report, monitor);
+            report.forEach(monitor::log);
+            return Publication.publish(store, kind(), StoreKinds.REWARD, sft.model(), sft.tokenizer(),
+                    List.of(sft.checkpoint().id()), List.of(dataset), metrics, report);
+        }
+    }
+
+    private static Splits encode(List<RankedComparison> comparisons, TextTokenizer tokenizer, int context) {
+        Map<Split, List<EncodedComparison>> bySplit = new LinkedHashMap<>();
+        for (Split s : Split.values()) {
+            bySplit.put(s, new ArrayList<>());
+        }
+        for (RankedComparison c : comparisons) {
+            bySplit.get(c.split()).add(EncodedComparison.encode(c, tokenizer, context));
+        }
+        return new Splits(bySplit.get(Split.TRAIN), bySplit.get(Split.VALIDATION), bySplit.get(Split.TEST));
+    }
+
+    private void evaluate(LoadedCheckpoint model, Splits splits, Map<String, Double> metrics, List<String> report,
+            JobMonitor monitor) {
+        List<EncodedComparison> heldOut = new ArrayList<>(splits.validation());
+        heldOut.addAll(splits.test());
+        Map<String, List<EncodedComparison>> sets = new LinkedHashMap<>();
+        sets.put("validation", splits.validation());
+        sets.put("test", splits.test());
+        sets.put("heldout", heldOut);
+        for (Map.Entry<String, List<EncodedComparison>> set : sets.entrySet()) {
+            if (set.getValue().isEmpty()) {
+                continue;
+            }
+            RewardModelEvaluation.Result r = RewardModelEvaluation.evaluate(model.model(), set.getValue(),
+                    p.calibrationBins());
+            String prefix = "rm." + set.getKey() + ".";
+            metrics.put(prefix + "accuracy", r.calibration().pairwiseAccuracy());
+            metrics.put(prefix + "ece", r.calibration().expectedCalibrationError());
+            metrics.put(prefix + "loss", r.loss());
+            metrics.put(prefix + "pairs", (double) r.calibration().pairs());
+            if (!Double.isNaN(r.oracleAccuracy())) {
+                metrics.put(prefix + "rubric_accuracy", r.oracleAccuracy());
+            }
+            report.addAll(r.lines(set.getKey()));
+        }
+        if (!heldOut.isEmpty()) {
+            metrics.put("rm.pairwise_accuracy", metrics.get("rm.heldout.accuracy"));
+            metrics.put("rm.ece", metrics.get("rm.heldout.ece"));
+            monitor.metric("rm.accuracy", metrics.get("rm.heldout.accuracy"));
+            monitor.metric("rm.ece", metrics.get("rm.heldout.ece"));
+        }
+    }
+
+    private void robustness(LoadedCheckpoint sft, RewardModelTrainer trainer, Splits splits, Map<String, Double> metrics,
+            List<String> report, JobMonitor monitor) {
+        Set<String> seen = new LinkedHashSet<>();
+        List<int[]> prompts = new ArrayList<>();
+        List<EncodedComparison> heldOut = new ArrayList<>(splits.validation());
+        heldOut.addAll(splits.test());
+        for (EncodedComparison c : heldOut) {
+            if (prompts.size() < p.robustness().prompts() && seen.add(c.source().prompt().toString())) {
+                prompts.add(PromptResponse.promptIds(sft.tokenizer(), c.source().prompt()));
+            }
+        }
+        List<BestOfNRobustness.Row> rows = new BestOfNRobustness(trainer, p.robustness())
+                .run(sft.model(), sft.tokenizer(), splits.train(), prompts, monitor);
+        metrics.putAll(BestOfNRobustness.metrics(rows));
+        report.addAll(BestOfNRobustness.lines(rows, prompts.size()));
+    }
+}

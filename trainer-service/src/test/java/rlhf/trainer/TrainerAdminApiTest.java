@@ -1,0 +1,253 @@
+package rlhf.trainer;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import rlhf.common.v1.ModelKind;
+import rlhf.kafka.KafkaTestResource;
+import rlhf.model.store.CheckpointStore;
+import rlhf.model.store.Manifest;
+import rlhf.model.v1.ModelVersion;
+import rlhf.service.testing.ServiceProbes;
+import rlhf.trainer.jobs.TestData;
+import rlhf.trainer.v1.CancelJobRequest;
+import rlhf.trainer.v1.GetJobRequest;
+import rlhf.trainer.v1.Job;
+import rlhf.trainer.v1.JobKind;
+import rlhf.trainer.v1.JobState;
+import rlhf.trainer.v1.ListJobsRequest;
+import rlhf.trainer.v1.StartJobRequest;
+import rlhf.trainer.v1.TrainerServiceGrpc;
+import rlhf.trainer.v1.TrainerServiceGrpc.TrainerServiceBlockingStub;
+import rlhf.wire.Topic;
+
+/** The admin API over real ports (REST and gRPC) with the real test broker: a tiny job end to end, and every error. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+class TrainerAdminApiTest {
+
+    private static final Path CORPUS = Path.of("target/test-data/admin-api/pretrain-corpus.jsonl").toAbsolutePath();
+
+    @TestHTTPResource("/")
+    URL root;
+
+    private ManagedChannel channel;
+    private TrainerServiceBlockingStub trainer;
+
+    @BeforeEach
+    void connect() {
+        if (!Files.exists(CORPUS)) {
+            TestData.corpus(CORPUS.getParent(), 200);
+        }
+        channel = ServiceProbes.channel(root.getPort());
+        trainer = TrainerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void disconnect() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private static Map<String, String> tinyPretrain(int steps) {
+        return Map.of("data", CORPUS.toString(), "layers", "1", "width", "32", "heads", "2", "context", "32",
+                "steps", Integer.toString(steps), "batch-size", "4", "eval-windows", "4");
+    }
+
+    @Test
+    void restPretrainJobPublishesAndAnnouncesABaseModelVersion() {
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("kind", "PRETRAIN", "parameters", tinyPretrain(20)))
+                .when().post("/admin/jobs").then().statusCode(202)
+                .body("state", equalTo("RUNNING")).body("parameters.steps", equalTo("20"))
+                .extract().path("id");
+
+        awaitFinished(id);
+        given().when().get("/admin/jobs/" + id).then().statusCode(200)
+                .body("state", equalTo("SUCCEEDED"))
+                .body("progress.step", equalTo(20))
+                .body("published[0].kind", equalTo("base"));
+        int version = given().when().get("/admin/jobs/" + id).then().extract().path("published[0].version");
+        List<String> ids = given().when().get("/admin/jobs").then().statusCode(200).extract().path("id");
+        assertThat(ids).contains(id);
+
+        ModelVersion announced = announcement(ModelKind.MODEL_KIND_BASE, version);
+        Manifest manifest = new CheckpointStore(Path.of("target/test-model-store")).checkpoint("base", version).manifest();
+        assertThat(announced.getSha256()).isEqualTo(manifest.files().get(CheckpointStore.WEIGHTS).sha256());
+        assertThat(announced.getStoreUri()).startsWith("file:/").endsWith("/base/v" + version + "/");
+        assertThat(announced.getCreatedBy()).isEqualTo("trainer/pretrain");
+        assertThat(announced.getParameterCount()).isPositive();
+        assertThat(announced.getMetricsMap()).containsKeys("pretrain.heldout.loss", "pretrain.unigram.entropy");
+        assertThat(announced.getDatasetsList()).singleElement().satisfies(d -> {
+            assertThat(d.getRecords()).isEqualTo(200);
+            assertThat(d.getSha256()).hasSize(64);
+            assertThat(d.getName()).isEqualTo("pretrain-corpus.jsonl");
+        });
+        assertThat(announced.getParentsList()).isEmpty();
+
+        given().accept("text/plain").when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("# TYPE rlhf_train_loss gauge"))
+                .body(containsString("rlhf_train_loss{kind=\"pretrain\""))
+                .body(containsString("# TYPE rlhf_train_tokens_per_second gauge"))
+                .body(containsString("# TYPE rlhf_train_steps_total counter"))
+                .body(containsString("rlhf_train_steps_total{kind=\"sft\""))
+                .body(containsString("# TYPE rlhf_rm_accuracy gauge"))
+                .body(containsString("# TYPE rlhf_rm_ece gauge"));
+    }
+
+    @Test
+    void grpcRunsAJobAndListsIt() {
+        Job started = trainer.startJob(StartJobRequest.newBuilder().setKind(JobKind.JOB_KIND_PRETRAIN)
+                .putAllParameters(tinyPretrain(5)).build());
+        assertThat(started.getState()).isEqualTo(JobState.JOB_STATE_RUNNING);
+        assertThat(started.getParametersMap()).containsEntry("lr", "0.002");
+
+        Job done = awaitFinished(started.getJobId());
+        assertThat(done.getState()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        assertThat(done.getProgress().getStep()).isEqualTo(5);
+        assertThat(done.getProgress().getTokensPerSecond()).isPositive();
+        assertThat(done.getPublishedList()).singleElement()
+                .satisfies(v -> assertThat(v.getKind()).isEqualTo(ModelKind.MODEL_KIND_BASE));
+        assertThat(trainer.listJobs(ListJobsRequest.getDefaultInstance()).getJobsList())
+                .extracting(Job::getJobId).contains(started.getJobId());
+    }
+
+    @Test
+    void oneJobAtATimeAndCancellation() {
+        Job running = trainer.startJob(StartJobRequest.newBuilder().setKind(JobKind.JOB_KIND_PRETRAIN)
+                .putAllParameters(tinyPretrain(100_000)).build());
+        try {
+            assertThatThrownBy(() -> trainer.startJob(StartJobRequest.newBuilder().setKind(JobKind.JOB_KIND_PRETRAIN)
+                    .putAllParameters(tinyPretrain(5)).build()))
+                    .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
+                    .hasMessageContaining(running.getJobId());
+            given().contentType(ContentType.JSON).body(Map.of("kind", "SFT")).when().post("/admin/jobs")
+                    .then().statusCode(409).body("error", containsString("busy"));
+        } finally {
+            trainer.cancelJob(CancelJobRequest.newBuilder().setJobId(running.getJobId()).build());
+        }
+        Job cancelled = awaitFinished(running.getJobId());
+        assertThat(cancelled.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
+        assertThat(cancelled.getPublishedList()).isEmpty();
+    }
+
+    @Test
+    void grpcErrorsNameTheCause() {
+        assertThatThrownBy(() -> trainer.startJob(StartJobRequest.newBuilder().setKind(JobKind.JOB_KIND_SFT)
+                .putParameters("bogus", "1").build()))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .hasMessageContaining("bogus");
+        assertThatThrownBy(() -> trainer.startJob(StartJobRequest.newBuilder().setKind(JobKind.JOB_KIND_PRETRAIN)
+                .putParameters("steps", "0").build()))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .hasMessageContaining("'steps'");
+        assertThatThrownBy(() -> trainer.startJob(StartJobRequest.getDefaultInstance()))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .hasMessageContaining("kind");
+        assertThatThrownBy(() -> trainer.startJob(StartJobRequest.newBuilder().setKind(JobKind.JOB_KIND_REWARD_MODEL)
+                .putParameters("sft-version", "999").build()))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.FAILED_PRECONDITION))
+                .hasMessageContaining("sft/v999");
+        assertThatThrownBy(() -> trainer.getJob(GetJobRequest.newBuilder().setJobId("job-nope").build()))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.NOT_FOUND));
+    }
+
+    @Test
+    void restErrorsNameTheCause() {
+        given().contentType(ContentType.JSON).body(Map.of("kind", "PRETRAIN", "parameters", Map.of("lr", 5)))
+                .when().post("/admin/jobs").then().statusCode(400)
+                .body("parameter", equalTo("lr")).body("error", containsString("outside"));
+        given().contentType(ContentType.JSON).body(Map.of("kind", "BOGUS"))
+                .when().post("/admin/jobs").then().statusCode(400).body("parameter", equalTo("kind"));
+        given().contentType(ContentType.JSON).body(Map.of("kind", "PPO"))
+                .when().post("/admin/jobs").then().statusCode(501).body("error", containsString("not implemented yet"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("kind", "REWARD_MODEL", "parameters", Map.of("sft-version", 999)))
+                .when().post("/admin/jobs").then().statusCode(409).body("error", containsString("sft/v999"));
+        given().when().get("/admin/jobs/job-nope").then().statusCode(404);
+        given().when().post("/admin/jobs/job-nope/cancel").then().statusCode(404);
+    }
+
+    private Job awaitFinished(String id) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            Job job = trainer.getJob(GetJobRequest.newBuilder().setJobId(id).build());
+            if (job.getState() != JobState.JOB_STATE_RUNNING) {
+                return job;
+            }
+            sleep();
+        }
+        throw new AssertionError("job " + id + " still running after 120 s");
+    }
+
+    private static ModelVersion announcement(ModelKind kind, long version) {
+        String servers = ConfigProvider.getConfig().getValue(KafkaTestResource.BOOTSTRAP_SERVERS, String.class);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(Topic.MODEL_VERSIONS.topicName(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    ModelVersion v = parse(r.value());
+                    if (v.getKind() == kind && v.getVersion() == version) {
+                        assertThat(r.key()).isEqualTo(kind.name());
+                        return v;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no announcement of " + kind + " v" + version + " on " + Topic.MODEL_VERSIONS.topicName());
+    }
+
+    private static ModelVersion parse(byte[] value) {
+        try {
+            return ModelVersion.parseFrom(value);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError("announcement is not a ModelVersion", e);
+        }
+    }
+
+    private static Status.Code code(Throwable e) {
+        return ((StatusRuntimeException) e).getStatus().getCode();
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
