@@ -21,7 +21,7 @@ public final class KafkaBrokers {
     }
 
     /** System property holding the address of the broker this JVM started (shared across class loaders). */
-    static final String SHARED_ADDRESS = "rlhf.kafka.shared.bootstrap-servers";
+    static final String SHARED_ADDRESS = "embedded-kafka.shared.bootstrap-servers";
 
     /** The JVM-wide broker, started (with topics) on first call. */
     public static synchronized KafkaBroker shared() {

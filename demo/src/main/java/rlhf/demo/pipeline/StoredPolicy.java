@@ -51,11 +51,14 @@ public final class StoredPolicy implements AutoCloseable {
         List<int[]> ids = new ArrayList<>(prompts.size());
         for (String p : prompts) {
             int[] promptIds = PromptResponse.promptIds(checkpoint.tokenizer(), p);
-            if (promptIds.length + maxNewTokens > context) {
-                throw new IllegalArgumentException("prompt of " + promptIds.length + " tokens + " + maxNewTokens
-                        + " new tokens exceeds the context of " + context + ": " + p);
+            int room = context - maxNewTokens;
+            if (room < 1) {
+                throw new IllegalArgumentException(maxNewTokens + " new tokens leave no room in the context of " + context);
             }
-            ids.add(promptIds);
+            // As in training: a prompt too long for the context loses its oldest tokens (the start of a few-shot
+            // preamble), never the question at its end.
+            ids.add(promptIds.length <= room ? promptIds
+                    : java.util.Arrays.copyOfRange(promptIds, promptIds.length - room, promptIds.length));
         }
         SamplingParams params = temperature == 0 ? SamplingParams.greedy(maxNewTokens)
                 : SamplingParams.sampling(maxNewTokens, temperature, seed).withSamplesPerPrompt(n);

@@ -3,9 +3,11 @@ package rlhf.policy.config;
 import java.time.Duration;
 
 import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -25,11 +27,17 @@ public interface PolicyServiceConfig {
     @Max(64)
     int maxSamplesPerRequest();
 
-    /** max_new_tokens used when a request leaves it 0. */
+    /** max_new_tokens used when a request leaves it 0 (clipped to the room the prompt leaves in the context). */
     @WithDefault("64")
     @Min(1)
     @Max(4096)
     int defaultMaxNewTokens();
+
+    /** Most new tokens a request may ask for explicitly (the model's context bounds it further). */
+    @WithDefault("1024")
+    @Min(1)
+    @Max(32768)
+    int maxNewTokens();
 
     /** Most sequences the server batches into one forward pass. */
     @WithDefault("32")
@@ -42,9 +50,76 @@ public interface PolicyServiceConfig {
     @DurationMax(seconds = 1)
     Duration maxBatchWait();
 
-    /** Stored versions kept loaded at once (the newest plus recently requested ones). */
+    /** Requests waiting for generation per loaded version; beyond it calls fail fast with RESOURCE_EXHAUSTED. */
+    @WithDefault("256")
+    @Min(1)
+    @Max(65536)
+    int maxQueuedRequests();
+
+    /** Stored versions kept loaded at once per kind (base, SFT, policy): the served one plus recently requested ones. */
     @WithDefault("2")
     @Min(1)
     @Max(16)
     int loadedVersions();
+
+    /** How the service calls the reward service (BestOfN and rollouts). */
+    @Valid
+    Scoring scoring();
+
+    /** The PPO rollout workers. */
+    @Valid
+    Rollout rollout();
+
+    /** Calls to the reward service's ScoreBatch: deadline and retries (only UNAVAILABLE is retried). */
+    interface Scoring {
+
+        /** Deadline of one ScoreBatch attempt. */
+        @WithDefault("30s")
+        @DurationMin(millis = 10)
+        @DurationMax(seconds = 600)
+        Duration deadline();
+
+        /** Attempts in all (1 = no retry) while the reward service answers UNAVAILABLE. */
+        @WithDefault("4")
+        @Min(1)
+        @Max(20)
+        int maxAttempts();
+
+        /** Wait before the first retry; doubled after each further UNAVAILABLE. */
+        @WithDefault("200ms")
+        @DurationMin(millis = 1)
+        @DurationMax(seconds = 60)
+        Duration initialBackoff();
+    }
+
+    /** Consumers of {@code rlhf.prompts} that sample, score and publish {@code rlhf.rollouts}. */
+    interface Rollout {
+
+        /** Whether this replica runs rollout workers at all (a serving-only replica sets false). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Kafka consumer group: replicas with the same group share the prompt partitions. */
+        @WithDefault("policy-rollout-workers")
+        @NotBlank
+        String groupId();
+
+        /** Consumer threads in this replica (each owns some partitions; generation is batched across them). */
+        @WithDefault("1")
+        @Min(1)
+        @Max(64)
+        int workers();
+
+        /** Most RolloutRequests taken per poll; their generations share engine calls. */
+        @WithDefault("16")
+        @Min(1)
+        @Max(1024)
+        int maxPollRecords();
+
+        /** Threads that wait on the reward service, so the requests of one poll are scored concurrently. */
+        @WithDefault("4")
+        @Min(1)
+        @Max(64)
+        int scoringThreads();
+    }
 }
