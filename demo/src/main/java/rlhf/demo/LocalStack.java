@@ -41,9 +41,11 @@ public final class LocalStack implements AutoCloseable {
     private final Path workDir;
     private final EmbeddedKafkaBroker broker;
     private final Map<Service, Process> processes = new LinkedHashMap<>();
+    private final List<Service> services;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private LocalStack(Path repoRoot, Path workDir, EmbeddedKafkaBroker broker) {
+    private LocalStack(Path repoRoot, Path workDir, EmbeddedKafkaBroker broker, List<Service> services) {
+        this.services = List.copyOf(services);
         this.repoRoot = repoRoot;
         this.workDir = workDir;
         this.broker = broker;
@@ -72,7 +74,7 @@ public final class LocalStack implements AutoCloseable {
         }
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), kafkaPort);
         TopicAdmin.ensureTopics(broker.bootstrapServers(), (short) 1);
-        LocalStack stack = new LocalStack(repoRoot, workDir, broker);
+        LocalStack stack = new LocalStack(repoRoot, workDir, broker, services);
         try {
             for (Service s : services) {
                 stack.launch(s);
@@ -82,6 +84,21 @@ public final class LocalStack implements AutoCloseable {
             throw e;
         }
         return stack;
+    }
+
+    /** The model store every service shares. */
+    public Path modelStore() {
+        return workDir.resolve("model-store");
+    }
+
+    /** Where the task world's data sets live (the trainer's data dir). */
+    public Path dataDir() {
+        return workDir.resolve("taskworld");
+    }
+
+    /** The port of a service of this stack, by name. */
+    public java.util.Optional<Integer> portOf(String name) {
+        return services.stream().filter(s -> s.name().equals(name)).map(Service::port).findFirst();
     }
 
     public String bootstrapServers() {
@@ -103,7 +120,9 @@ public final class LocalStack implements AutoCloseable {
         cmd.addAll(SERVICE_JVM_FLAGS);
         cmd.add("-Dquarkus.http.port=" + s.port());
         cmd.add("-Dkafka.bootstrap.servers=" + broker.bootstrapServers());
-        cmd.add("-Drlhf.model-store=" + workDir.resolve("model-store").toAbsolutePath());
+        cmd.add("-Drlhf.model-store=" + modelStore().toAbsolutePath());
+        cmd.add("-Drlhf.trainer.data-dir=" + dataDir().toAbsolutePath());
+        portOf("reward-service").ifPresent(port -> cmd.add("-Dquarkus.grpc.clients.reward.port=" + port));
         cmd.add("-jar");
         cmd.add(s.app(repoRoot).toString());
         try {
@@ -118,43 +137,52 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Waits until every service reports ready on {@code /q/health/ready}, reporting progress; fails naming the
-     * services that did not get ready (or died) and where their logs are.
+     * Waits until every service is up (live; its gRPC and HTTP port answer), reporting each one's readiness as it
+     * changes: policy and reward services stay "up, not ready" until a model of theirs exists. Fails naming the
+     * services that did not come up (or died) and where their logs are.
      */
     public void awaitReady(Duration timeout, Consumer<String> progress) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<Service, String> state = new LinkedHashMap<>();
         while (true) {
-            boolean allReady = true;
+            boolean allUp = true;
             for (Map.Entry<Service, Process> e : processes.entrySet()) {
                 Service s = e.getKey();
                 String st = !e.getValue().isAlive() ? "exited " + e.getValue().exitValue() : probe(s);
                 if (!st.equals(state.get(s))) {
-                    progress.accept(String.format("%-17s %-9s http://localhost:%d", s.name(), st, s.port()));
+                    progress.accept(String.format("%-17s %-24s http://localhost:%d", s.name(), st, s.port()));
                     state.put(s, st);
                 }
                 if (st.startsWith("exited")) {
                     throw new IllegalStateException(s.name() + " exited; see " + log(s));
                 }
-                allReady &= st.equals("ready");
+                allUp &= !st.equals("starting");
             }
-            if (allReady) {
+            if (allUp) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not ready within " + timeout + ": " + state + "; logs in " + log(processes.keySet().iterator().next()).getParent());
+                throw new IllegalStateException("not up within " + timeout + ": " + state + "; logs in "
+                        + workDir.resolve("logs"));
             }
             Thread.sleep(500);
         }
     }
 
+    /** "ready", "up, not ready" (live but e.g. no model yet) or "starting". */
     private String probe(Service s) throws InterruptedException {
+        if (get(s, "/q/health/ready") == 200) {
+            return "ready";
+        }
+        return get(s, "/q/health/live") == 200 ? "up, not ready" : "starting";
+    }
+
+    private int get(Service s, String path) throws InterruptedException {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + s.port() + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? "ready" : "not-ready";
+            return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + s.port() + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
-            return "starting";
+            return -1;
         }
     }
 

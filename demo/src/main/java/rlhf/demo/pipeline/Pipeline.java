@@ -1,0 +1,128 @@
+package rlhf.demo.pipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import rlhf.common.v1.Prompt;
+import rlhf.demo.LocalStack;
+import rlhf.demo.taskworld.DataRecords.PromptRecord;
+import rlhf.demo.taskworld.Jsonl;
+import rlhf.demo.taskworld.Labeler;
+import rlhf.demo.taskworld.TaskWorldData;
+import rlhf.reward.v1.CompareRequest;
+import rlhf.reward.v1.CompareResponse;
+import rlhf.reward.v1.RewardServiceGrpc;
+import rlhf.trainer.v1.Job;
+import rlhf.trainer.v1.JobKind;
+
+/**
+ * InstructGPT's stages 0–2 on the task world, driven through the running services' public APIs: the task world
+ * writes its data sets, the trainer (admin gRPC) pretrains the base model and fine-tunes it (SFT), a simulated
+ * labeler ranks K SFT answers per prompt, the trainer fits the reward model, the reward service picks the new
+ * version up from rlhf.model-versions, and the rubric judges SFT against base on held-out prompts.
+ */
+public final class Pipeline {
+
+    /** Knobs of a run; the defaults are the task world's full sizes. */
+    public record Settings(long seed, int pretrainSteps, double labelerNoise, int rmPrompts) {
+        public static final Settings DEFAULT = new Settings(1, 800, 0.1, Integer.MAX_VALUE);
+    }
+
+    private final LocalStack stack;
+    private final Settings settings;
+    private final Consumer<String> out;
+
+    public Pipeline(LocalStack stack, Settings settings, Consumer<String> out) {
+        this.stack = stack;
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public void run() throws InterruptedException {
+        Path data = stack.dataDir();
+        out.accept("task world: data sets → " + data);
+        new TaskWorldData(settings.seed()).writeAll(data, TaskWorldData.Sizes.DEFAULT, line -> out.accept("  " + line));
+        int trainerPort = stack.portOf("trainer-service").orElseThrow();
+        try (TrainerClient trainer = new TrainerClient(trainerPort)) {
+            report(trainer.run(JobKind.JOB_KIND_PRETRAIN, Map.of("steps", String.valueOf(settings.pretrainSteps())),
+                    Duration.ofHours(2), line -> out.accept("  " + line)));
+            report(trainer.run(JobKind.JOB_KIND_SFT, Map.of(), Duration.ofHours(2), line -> out.accept("  " + line)));
+            makeComparisons(data);
+            report(trainer.run(JobKind.JOB_KIND_REWARD_MODEL, Map.of(), Duration.ofHours(2), line -> out.accept("  " + line)));
+        }
+        evaluate(data);
+        askRewardService();
+    }
+
+    private void makeComparisons(Path data) {
+        List<PromptRecord> prompts = Jsonl.read(data.resolve(TaskWorldData.RM_PROMPTS), PromptRecord.class);
+        prompts = prompts.subList(0, Math.min(settings.rmPrompts(), prompts.size()));
+        try (StoredPolicy sft = StoredPolicy.load(stack.modelStore(), "sft", 0)) {
+            out.accept(String.format("labeler: K = 4..9 answers per prompt from sft/v%d, noise %.2f", sft.version(),
+                    settings.labelerNoise()));
+            ComparisonMaker.Result r = new ComparisonMaker(new Labeler("labeler-1", settings.labelerNoise(), settings.seed() + 40),
+                    settings.seed() + 41).make(sft, prompts, 64, settings.seed() + 42, 48, line -> out.accept("  " + line));
+            Jsonl.write(data.resolve(TaskWorldData.COMPARISONS), r.comparisons());
+            out.accept(String.format("labeler: %d comparisons (%d prompts skipped, all answers tied)",
+                    r.comparisons().size(), r.allTied()));
+        }
+    }
+
+    private void evaluate(Path data) {
+        List<String> prompts = Jsonl.read(data.resolve(TaskWorldData.EVAL_PROMPTS), PromptRecord.class).stream()
+                .map(PromptRecord::prompt).toList();
+        List<String> sft = EvaluateMain.answers(stack.modelStore(), "sft", prompts, 0, 0);
+        List<String> base = EvaluateMain.answers(stack.modelStore(), "base", prompts, 0, 0);
+        out.accept("judge: " + prompts.size() + " held-out prompts, greedy answers, task-world rubric");
+        EvaluateMain.print("sft", Evaluation.report(prompts, sft));
+        EvaluateMain.print("base", Evaluation.report(prompts, base));
+        out.accept("judge: win rate of sft over base " + Evaluation.winRate(prompts, sft, base));
+    }
+
+    /** Shows the served reward model at work: an ideal answer against a wrong one. */
+    private void askRewardService() throws InterruptedException {
+        int port = stack.portOf("reward-service").orElseThrow();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        try {
+            CompareResponse r = null;
+            for (int attempt = 0; attempt < 30 && r == null; attempt++) {
+                try {
+                    r = RewardServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .compare(CompareRequest.newBuilder().setPrompt(Prompt.newBuilder().setText("What is 12 plus 7?"))
+                                    .setAnswerA("19.").setAnswerB("Sorry, I can't help with that.").build());
+                } catch (io.grpc.StatusRuntimeException e) {
+                    Thread.sleep(1_000); // the new version may still be loading
+                }
+            }
+            if (r != null) {
+                out.accept(String.format("reward-service (reward/v%d): P(\"19.\" ≻ refusal | What is 12 plus 7?) = %.3f",
+                        r.getRewardVersion(), r.getProbabilityAPreferred()));
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private void report(Job job) {
+        job.getPublishedList().forEach(v -> {
+            StringBuilder sb = new StringBuilder(String.format("trainer: published %s v%d", v.getKind().name().substring(11)
+                    .toLowerCase(), v.getVersion()));
+            v.getMetricsMap().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .filter(e -> !e.getKey().contains(".bin"))
+                    .forEach(e -> sb.append(String.format("%n    %s = %.4f", e.getKey(), e.getValue())));
+            out.accept(sb.toString());
+        });
+    }
+
+    /** True when the store already holds a reward model (the pipeline ran before in this work dir). */
+    public static boolean alreadyTrained(Path modelStore) {
+        return Files.isDirectory(modelStore.resolve("reward"));
+    }
+}

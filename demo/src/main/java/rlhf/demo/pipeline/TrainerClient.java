@@ -1,0 +1,62 @@
+package rlhf.demo.pipeline;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import rlhf.trainer.v1.GetJobRequest;
+import rlhf.trainer.v1.Job;
+import rlhf.trainer.v1.JobKind;
+import rlhf.trainer.v1.JobState;
+import rlhf.trainer.v1.StartJobRequest;
+import rlhf.trainer.v1.TrainerServiceGrpc;
+
+/** Runs trainer jobs through the trainer's public admin API (gRPC TrainerService) and follows their progress. */
+public final class TrainerClient implements AutoCloseable {
+
+    private final ManagedChannel channel;
+    private final TrainerServiceGrpc.TrainerServiceBlockingStub stub;
+
+    public TrainerClient(int port) {
+        this.channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        this.stub = TrainerServiceGrpc.newBlockingStub(channel);
+    }
+
+    /** Starts a job, prints a progress line now and then, and returns it once it ended; fails unless it succeeded. */
+    public Job run(JobKind kind, Map<String, String> parameters, Duration timeout, Consumer<String> progress)
+            throws InterruptedException {
+        Job job = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                .startJob(StartJobRequest.newBuilder().setKind(kind).putAllParameters(parameters).build());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long lastStep = -1;
+        while (!ended(job.getState())) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(kind + " did not finish within " + timeout);
+            }
+            Thread.sleep(2_000);
+            job = stub.withDeadlineAfter(30, TimeUnit.SECONDS).getJob(GetJobRequest.newBuilder().setJobId(job.getJobId()).build());
+            if (job.hasProgress() && job.getProgress().getStep() != lastStep) {
+                lastStep = job.getProgress().getStep();
+                progress.accept(String.format("%s step %d/%d loss %.4f %,.0f tok/s", kind.name().substring(9).toLowerCase(),
+                        lastStep, job.getProgress().getTotalSteps(), job.getProgress().getLoss(),
+                        job.getProgress().getTokensPerSecond()));
+            }
+        }
+        if (job.getState() != JobState.JOB_STATE_SUCCEEDED) {
+            throw new IllegalStateException(kind + " ended " + job.getState() + ": " + job.getError());
+        }
+        return job;
+    }
+
+    private static boolean ended(JobState s) {
+        return s == JobState.JOB_STATE_SUCCEEDED || s == JobState.JOB_STATE_FAILED || s == JobState.JOB_STATE_CANCELLED;
+    }
+
+    @Override
+    public void close() {
+        channel.shutdownNow();
+    }
+}
