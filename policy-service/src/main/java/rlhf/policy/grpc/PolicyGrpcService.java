@@ -137,7 +137,7 @@ public class PolicyGrpcService implements PolicyService {
     }
 
     /**
-     * Cancels the work when the caller gives up (deadline passed, call cancelled; see {@link CallLifetimeInterceptor}),
+     * Cancels the work when the caller gives up (deadline passed, call cancelled; see {@link rlhf.service.CallLifetimeInterceptor}),
      * so nothing is computed for a caller that left.
      */
     private static <T> CompletableFuture<T> givenUpAtDeadline(CompletableFuture<T> work) {

@@ -3,7 +3,7 @@ package rlhf.reward.grpc;
 import io.grpc.Context;
 import rlhf.reward.service.CallLifetime;
 
-/** A call's {@link io.grpc.Context} (see {@link CallContextInterceptor}) as the service's {@link CallLifetime}. */
+/** A call's {@link io.grpc.Context} (see {@link rlhf.service.CallLifetimeInterceptor}) as the service's {@link CallLifetime}. */
 record GrpcCallLifetime(Context context) implements CallLifetime {
 
     @Override

@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
-import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Uni;
 import rlhf.reward.config.RewardServiceConfig;
 import rlhf.reward.mapping.RewardRequests;
@@ -29,7 +28,6 @@ import rlhf.reward.v1.ScoreResponse;
  * → response tagged with the version that scored it; failures leave through {@link GrpcErrors}.
  */
 @GrpcService
-@RegisterInterceptor(CallContextInterceptor.class)
 public class RewardGrpcService implements RewardService {
 
     private final RewardScoring scoring;
@@ -60,7 +58,7 @@ public class RewardGrpcService implements RewardService {
 
     private <R> Uni<R> call(String rpc, Supplier<ScoringRequest> parse, Function<ScoredBatch, R> respond) {
         long start = System.nanoTime();
-        Context context = Context.current(); // attached by CallContextInterceptor while the method is invoked
+        Context context = Context.current(); // attached by rlhf.service.CallLifetimeInterceptor while the method is invoked
         GrpcCallLifetime lifetime = new GrpcCallLifetime(context);
         return Uni.createFrom().completionStage(() -> scoring.score(parse.get(), lifetime))
                 .map(respond)

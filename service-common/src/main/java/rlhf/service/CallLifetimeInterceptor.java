@@ -1,4 +1,4 @@
-package rlhf.reward.grpc;
+package rlhf.service;
 
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -14,32 +14,38 @@ import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.quarkus.grpc.GlobalInterceptor;
+import jakarta.annotation.Priority;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Gives each call an {@link io.grpc.Context} that is cancelled when the caller's deadline passes, when the caller
+ * For every service of the system: gives each call an {@link io.grpc.Context} that is cancelled when the caller's deadline passes, when the caller
  * cancels, and when the call ends. The Vert.x gRPC server that Quarkus runs on one port with HTTP neither reads
  * the {@code grpc-timeout} header into a deadline nor cancels a context, and Quarkus does not cancel a service's
  * {@code Uni} when the client goes away; this interceptor does both, so work for a caller that gave up is dropped.
  */
+@GlobalInterceptor
 @ApplicationScoped
-public class CallContextInterceptor implements ServerInterceptor {
+@Priority(100) // outermost: the blocking-method dispatcher captures the context this interceptor attaches
+public class CallLifetimeInterceptor implements ServerInterceptor {
 
     static final Metadata.Key<String> TIMEOUT = Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
     private static final Pattern TIMEOUT_VALUE = Pattern.compile("(\\d{1,8})([HMSmun])"); // gRPC over HTTP/2 spec
 
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "reward-grpc-deadlines");
+        Thread t = new Thread(r, "grpc-call-deadlines");
         t.setDaemon(true);
         return t;
     });
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
-        Context.CancellableContext context = timeoutNanos(headers.get(TIMEOUT))
-                .map(nanos -> Context.current().withDeadlineAfter(nanos, TimeUnit.NANOSECONDS, deadlines))
-                .orElseGet(() -> Context.current().withCancellation());
+        Context current = Context.current();
+        Context.CancellableContext context = current.getDeadline() != null ? current.withCancellation()
+                : timeoutNanos(headers.get(TIMEOUT))
+                        .map(nanos -> current.withDeadlineAfter(nanos, TimeUnit.NANOSECONDS, deadlines))
+                        .orElseGet(current::withCancellation);
         ServerCall.Listener<Q> listener;
         try {
             listener = Contexts.interceptCall(context, call, headers, next);
