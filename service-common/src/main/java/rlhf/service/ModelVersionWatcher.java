@@ -32,20 +32,24 @@ public final class ModelVersionWatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ModelVersionWatcher.class);
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Object> consumerConfig;
     private final Set<ModelKind> kinds;
     private final List<Consumer<ModelVersion>> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile KafkaConsumer<String, byte[]> consumer;
 
+    /**
+     * The consumer is created on the watcher's own thread, which keeps retrying until the cluster answers: a
+     * service may boot before its broker (or while its address does not resolve yet) and must still hot-swap.
+     */
     public ModelVersionWatcher(String bootstrapServers, String clientId, Set<ModelKind> kinds) {
         this.kinds = Set.copyOf(kinds);
-        this.consumer = new KafkaConsumer<>(Map.of(
+        this.consumerConfig = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new StringDeserializer(), new ByteArrayDeserializer());
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.thread = new Thread(this::run, "model-version-watcher");
         this.thread.setDaemon(true);
     }
@@ -62,6 +66,10 @@ public final class ModelVersionWatcher implements AutoCloseable {
     }
 
     private void run() {
+        consumer = createConsumer();
+        if (consumer == null) {
+            return;
+        }
         try {
             List<TopicPartition> partitions = assignAll();
             consumer.seekToBeginning(partitions);
@@ -77,6 +85,22 @@ public final class ModelVersionWatcher implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    private KafkaConsumer<String, byte[]> createConsumer() {
+        while (running) {
+            try {
+                return new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+            } catch (org.apache.kafka.common.KafkaException e) { // e.g. the address does not resolve yet
+                LOG.debugf("cannot create the model-version consumer yet: %s", e.getMessage());
+                try {
+                    Thread.sleep(2_000);
+                } catch (InterruptedException interrupted) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private List<TopicPartition> assignAll() {
@@ -123,7 +147,10 @@ public final class ModelVersionWatcher implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
         try {
             thread.join(5_000);
         } catch (InterruptedException e) {

@@ -40,6 +40,28 @@ class ModelVersionWatcherTest {
         }
     }
 
+    @Test
+    void startedBeforeItsBrokerExistsItStillFollowsAnnouncements(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        try (ModelVersionWatcher watcher = new ModelVersionWatcher("localhost:" + port, "early", Set.of(ModelKind.MODEL_KIND_REWARD))
+                .onVersion(v -> seen.add(v.getVersion())).start()) {
+            Thread.sleep(3_000); // the watcher is polling a port where nothing listens yet
+            try (rlhf.kafka.EmbeddedKafkaBroker late = rlhf.kafka.EmbeddedKafkaBroker.start(dir, port)) {
+                rlhf.kafka.TopicAdmin.ensureTopics(late.bootstrapServers(), (short) 1);
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                        late.bootstrapServers(), "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
+                    send(producer, ModelKind.MODEL_KIND_REWARD, 7);
+                }
+                waitFor(() -> seen.contains(7L));
+            }
+        }
+    }
+
     private static void send(KafkaProducer<String, byte[]> producer, ModelKind kind, long version) throws Exception {
         ModelVersion v = ModelVersion.newBuilder().setKind(kind).setVersion(version).setStoreUri("file:///m/" + version).build();
         producer.send(new ProducerRecord<>(Topic.MODEL_VERSIONS.topicName(), kind.name(), v.toByteArray())).get(10, TimeUnit.SECONDS);

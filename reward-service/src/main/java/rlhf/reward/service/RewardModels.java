@@ -6,8 +6,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
@@ -21,7 +19,6 @@ import rlhf.model.v1.ModelVersion;
 import rlhf.reward.config.RewardServiceConfig;
 import rlhf.reward.metrics.RewardMetrics;
 import rlhf.service.KafkaConnectionConfig;
-import rlhf.service.KafkaReadinessCheck;
 import rlhf.service.ModelVersionWatcher;
 import rlhf.service.VersionedModels;
 import rlhf.wire.ModelStoreLayout;
@@ -44,21 +41,16 @@ public class RewardModels {
     private final RewardServiceConfig config;
     private final RewardMetrics metrics;
     private final KafkaConnectionConfig kafka;
-    private final KafkaReadinessCheck kafkaReadiness;
     private final CheckpointStore store;
     private final VersionedModels<RewardModel> versions;
     private final Set<RewardModel> open = ConcurrentHashMap.newKeySet();
     private volatile String lastProblem; // null when the last load or announcement succeeded
-    private volatile boolean running = true;
     private ModelVersionWatcher watcher;
-    private Thread watcherStarter;
 
-    public RewardModels(RewardServiceConfig config, RewardMetrics metrics, KafkaConnectionConfig kafka,
-            @Readiness KafkaReadinessCheck kafkaReadiness) {
+    public RewardModels(RewardServiceConfig config, RewardMetrics metrics, KafkaConnectionConfig kafka) {
         this.config = config;
         this.metrics = metrics;
         this.kafka = kafka;
-        this.kafkaReadiness = kafkaReadiness;
         this.store = new CheckpointStore(Path.of(config.modelStore()));
         this.versions = new VersionedModels<>("reward model", config.loadedVersions(), this::load);
     }
@@ -69,9 +61,9 @@ public class RewardModels {
                     + ") must be >= rlhf.reward.max-items-per-request (" + config.maxItemsPerRequest() + ")");
         }
         loadNewestStored();
-        watcherStarter = new Thread(this::watchWhenKafkaAnswers, "reward-model-watch-starter");
-        watcherStarter.setDaemon(true);
-        watcherStarter.start();
+        // The watcher waits for the cluster itself: a replica may boot before Kafka and still hot-swap.
+        watcher = new ModelVersionWatcher(kafka.bootstrapServers(), "reward-service-model-versions",
+                Set.of(ModelKind.MODEL_KIND_REWARD)).onVersion(this::onAnnounced).start();
     }
 
     /** Leases {@code version} (0: the current one) for one call; see {@link VersionedModels#acquire}. */
@@ -165,38 +157,9 @@ public class RewardModels {
         metrics.versions(versions.currentVersion().orElse(0L), versions.loadedCount());
     }
 
-    /**
-     * Starts the announcement watcher once the cluster answers: the watcher gives up for good when the topic's
-     * metadata does not arrive at its start, so a replica that boots before Kafka would otherwise never hot-swap.
-     */
-    private void watchWhenKafkaAnswers() {
-        while (running) {
-            if (kafkaReadiness.call().getStatus() == HealthCheckResponse.Status.UP) {
-                synchronized (this) {
-                    if (running) {
-                        watcher = new ModelVersionWatcher(kafka.bootstrapServers(), "reward-service-model-versions",
-                                Set.of(ModelKind.MODEL_KIND_REWARD)).onVersion(this::onAnnounced).start();
-                    }
-                }
-                return;
-            }
-            try {
-                Thread.sleep(2_000);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
     void onStop(@Observes ShutdownEvent event) {
-        synchronized (this) {
-            running = false;
-            if (watcher != null) {
-                watcher.close();
-            }
-        }
-        if (watcherStarter != null) {
-            watcherStarter.interrupt();
+        if (watcher != null) {
+            watcher.close();
         }
         open.forEach(RewardModel::close);
     }
