@@ -120,7 +120,19 @@ class TrainerAdminApiTest {
                 .body(containsString("# TYPE rlhf_train_steps_total counter"))
                 .body(containsString("rlhf_train_steps_total{kind=\"sft\""))
                 .body(containsString("# TYPE rlhf_rm_accuracy gauge"))
-                .body(containsString("# TYPE rlhf_rm_ece gauge"));
+                .body(containsString("# TYPE rlhf_rm_ece gauge"))
+                .body(containsString("# TYPE rlhf_ppo_kl gauge"))
+                .body(containsString("# TYPE rlhf_ppo_kl_coef gauge"))
+                .body(containsString("# TYPE rlhf_ppo_clip_fraction gauge"))
+                .body(containsString("# TYPE rlhf_ppo_approx_kl gauge"))
+                .body(containsString("# TYPE rlhf_ppo_value_loss gauge"))
+                .body(containsString("# TYPE rlhf_ppo_entropy gauge"))
+                .body(containsString("# TYPE rlhf_ppo_reward_mean gauge"))
+                .body(containsString("# TYPE rlhf_ppo_logprob_drift gauge"))
+                .body(containsString("# TYPE rlhf_ppo_rollouts_total counter"))
+                .body(containsString("# TYPE rlhf_ppo_stale_rollouts_total counter"))
+                .body(containsString("rlhf_ppo_time_seconds_count{phase=\"update\""))
+                .body(containsString("rlhf_ppo_time_seconds_count{phase=\"generation\""));
     }
 
     @Test
@@ -187,8 +199,12 @@ class TrainerAdminApiTest {
                 .body("parameter", equalTo("lr")).body("error", containsString("outside"));
         given().contentType(ContentType.JSON).body(Map.of("kind", "BOGUS"))
                 .when().post("/admin/jobs").then().statusCode(400).body("parameter", equalTo("kind"));
-        given().contentType(ContentType.JSON).body(Map.of("kind", "PPO"))
+        given().contentType(ContentType.JSON).body(Map.of("kind", "ONLINE_ITERATION"))
                 .when().post("/admin/jobs").then().statusCode(501).body("error", containsString("not implemented yet"));
+        given().contentType(ContentType.JSON).body(Map.of("kind", "PPO", "parameters", Map.of("clip-epsilon", 3)))
+                .when().post("/admin/jobs").then().statusCode(400).body("parameter", equalTo("clip-epsilon"));
+        given().contentType(ContentType.JSON).body(Map.of("kind", "PPO", "parameters", Map.of("sft-version", 999)))
+                .when().post("/admin/jobs").then().statusCode(409).body("error", containsString("sft/v999"));
         given().contentType(ContentType.JSON)
                 .body(Map.of("kind", "REWARD_MODEL", "parameters", Map.of("sft-version", 999)))
                 .when().post("/admin/jobs").then().statusCode(409).body("error", containsString("sft/v999"));

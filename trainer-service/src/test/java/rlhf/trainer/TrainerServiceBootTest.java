@@ -20,10 +20,10 @@ class TrainerServiceBootTest extends ServiceBootContract {
         return List.of("rlhf.trainer.v1.TrainerService");
     }
 
-    /** PPO jobs arrive with the PPO issue; until then StartJob answers UNIMPLEMENTED for that kind. */
+    /** The online iteration arrives with its own issue; until then StartJob answers UNIMPLEMENTED for that kind. */
     @Override
     protected void callUnimplementedRpc(ManagedChannel channel) {
         TrainerServiceGrpc.newBlockingStub(channel)
-                .startJob(StartJobRequest.newBuilder().setKind(JobKind.JOB_KIND_PPO).build());
+                .startJob(StartJobRequest.newBuilder().setKind(JobKind.JOB_KIND_ONLINE_ITERATION).build());
     }
 }

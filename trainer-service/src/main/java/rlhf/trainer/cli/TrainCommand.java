@@ -14,27 +14,31 @@ import rlhf.trainer.jobs.InvalidParameterException;
 import rlhf.trainer.jobs.JobFactory;
 import rlhf.trainer.jobs.JobKind;
 import rlhf.trainer.jobs.JobResult;
+import rlhf.trainer.jobs.PpoConnections;
 import rlhf.trainer.jobs.TrainingJob;
 import rlhf.trainer.mapping.ModelVersions;
+import rlhf.trainer.messaging.KafkaRolloutExchange;
 import rlhf.trainer.messaging.ModelVersionAnnouncer;
 
 /**
  * The training jobs as a command:
  *
  * <pre>
- *   train pretrain|sft|reward-model [--store DIR] [--data DIR|FILE] [--kafka HOST:PORT] [--PARAMETER VALUE …]
+ *   train pretrain|sft|reward-model|ppo [--store DIR] [--data DIR|FILE] [--kafka HOST:PORT] [--group-id ID]
+ *         [--PARAMETER VALUE …]
  * </pre>
  *
  * {@code --store} is the model store (default {@code model-store}), {@code --data} a data file or a folder holding
  * the job's conventionally named file (default {@code data}), {@code --kafka} announces the published version on
- * {@code rlhf.model-versions}; every other {@code --key value} is a job parameter (the same keys as the admin API).
+ * {@code rlhf.model-versions} (PPO needs it: its rollouts travel on Kafka, and it announces every version it
+ * publishes; {@code --group-id}, default {@code trainer-ppo}, is its consumer group on {@code rlhf.rollouts}); every other {@code --key value} is a job parameter (the same keys as the admin API).
  * Sets DJL's offline, no-tracking and one-thread properties before DJL starts, so it is safe under
  * {@code exec:java}.
  */
 public final class TrainCommand {
 
-    private static final String USAGE = "usage: train pretrain|sft|reward-model [--store DIR] [--data DIR|FILE] "
-            + "[--kafka HOST:PORT] [--PARAMETER VALUE ...]";
+    private static final String USAGE = "usage: train pretrain|sft|reward-model|ppo [--store DIR] [--data DIR|FILE] "
+            + "[--kafka HOST:PORT] [--group-id ID] [--PARAMETER VALUE ...]";
 
     private TrainCommand() {
     }
@@ -65,20 +69,26 @@ public final class TrainCommand {
         String store = options.getOrDefault("store", "model-store");
         String data = options.getOrDefault("data", "data");
         String kafka = options.remove("kafka");
+        String groupId = options.getOrDefault("group-id", "trainer-ppo");
+        options.remove("group-id");
         options.remove("store");
         if (!Path.of(data).toFile().isDirectory()) {
             options.put("data", data); // a file: the job's data parameter
         } else {
             options.remove("data");
         }
-        try {
-            JobFactory factory = new JobFactory(new CheckpointStore(Path.of(store)), Path.of(data));
+        try (ModelVersionAnnouncer announcer = kafka == null ? null
+                : new ModelVersionAnnouncer(kafka, Duration.ofSeconds(30))) {
+            PpoConnections ppo = kafka == null ? null : new PpoConnections(
+                    () -> new KafkaRolloutExchange(kafka, groupId, Duration.ofSeconds(30)),
+                    r -> announce(r, announcer, out));
+            JobFactory factory = new JobFactory(new CheckpointStore(Path.of(store)), Path.of(data), ppo);
             TrainingJob job = factory.create(kind, options);
             out.println(kind + " with " + new TreeMap<>(job.parameters()));
             JobResult result = job.run(new ConsoleMonitor(out, Duration.ofSeconds(5)));
             report(result, out);
-            if (kafka != null) {
-                announce(result, kafka, out);
+            if (announcer != null && !job.announcesItself()) {
+                announce(result, announcer, out);
             }
             return 0;
         } catch (InvalidParameterException e) {
@@ -113,13 +123,12 @@ public final class TrainCommand {
         new TreeMap<>(result.metrics()).forEach((k, v) -> out.printf(java.util.Locale.ROOT, "  %s = %.4f%n", k, v));
     }
 
-    private static void announce(JobResult result, String bootstrapServers, PrintStream out) {
+    private static long announce(JobResult result, ModelVersionAnnouncer announcer, PrintStream out) {
         ModelVersion version = ModelVersions.of(result);
-        try (ModelVersionAnnouncer announcer = new ModelVersionAnnouncer(bootstrapServers, Duration.ofSeconds(30))) {
-            long offset = announcer.announce(version);
-            out.println("announced " + version.getKind() + " v" + version.getVersion() + " on rlhf.model-versions at offset "
-                    + offset);
-        }
+        long offset = announcer.announce(version);
+        out.println("announced " + version.getKind() + " v" + version.getVersion() + " on rlhf.model-versions at offset "
+                + offset);
+        return offset;
     }
 
     /** DJL offline, untracked, one libtorch thread — unless the launcher said otherwise. */

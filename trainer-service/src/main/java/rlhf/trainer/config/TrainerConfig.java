@@ -40,4 +40,12 @@ public interface TrainerConfig {
     @DurationMin(millis = 100)
     @DurationMax(minutes = 5)
     Duration announceTimeout();
+
+    /**
+     * Consumer group whose committed offsets on {@code rlhf.rollouts} mark the rollouts a PPO job has learned from
+     * (committed only after the version trained on them is announced).
+     */
+    @WithDefault("trainer-ppo")
+    @NotBlank
+    String ppoGroupId();
 }

@@ -61,11 +61,12 @@ public class TrainerGrpcService implements TrainerService {
             case JOB_KIND_PRETRAIN -> JobKind.PRETRAIN;
             case JOB_KIND_SFT -> JobKind.SFT;
             case JOB_KIND_REWARD_MODEL -> JobKind.REWARD_MODEL;
-            case JOB_KIND_PPO, JOB_KIND_ONLINE_ITERATION -> throw NotYetImplemented.rpc(
+            case JOB_KIND_PPO -> JobKind.PPO;
+            case JOB_KIND_ONLINE_ITERATION -> throw NotYetImplemented.rpc(
                     TrainerServiceGrpc.getStartJobMethod().getFullMethodName() + " with kind " + kind,
-                    "the PPO / online-iteration issues");
-            default -> throw new InvalidParameterException("kind", "required: JOB_KIND_PRETRAIN, JOB_KIND_SFT or "
-                    + "JOB_KIND_REWARD_MODEL, got " + kind);
+                    "the online-iteration issue");
+            default -> throw new InvalidParameterException("kind", "required: JOB_KIND_PRETRAIN, JOB_KIND_SFT, "
+                    + "JOB_KIND_REWARD_MODEL or JOB_KIND_PPO, got " + kind);
         };
     }
 

@@ -13,10 +13,18 @@ public final class JobFactory {
 
     private final CheckpointStore store;
     private final Path dataDirectory;
+    private final PpoConnections ppo;
 
+    /** A factory whose PPO jobs fail their precondition check: they need Kafka. */
     public JobFactory(CheckpointStore store, Path dataDirectory) {
+        this(store, dataDirectory, null);
+    }
+
+    /** @param ppo the rollout exchange and announcer of PPO jobs; null when no Kafka cluster is configured */
+    public JobFactory(CheckpointStore store, Path dataDirectory, PpoConnections ppo) {
         this.store = store;
         this.dataDirectory = dataDirectory;
+        this.ppo = ppo;
     }
 
     /** @throws InvalidParameterException naming the first bad or unknown parameter */
@@ -26,6 +34,7 @@ public final class JobFactory {
             case PRETRAIN -> new PretrainJob(store, PretrainParameters.read(p, dataDirectory), p.resolved());
             case SFT -> new SftJob(store, SftParameters.read(p, dataDirectory), p.resolved());
             case REWARD_MODEL -> new RewardModelJob(store, RewardModelParameters.read(p, dataDirectory), p.resolved());
+            case PPO -> new PpoJob(store, PpoParameters.read(p, dataDirectory), p.resolved(), ppo);
         };
         p.rejectUnknown();
         return job;

@@ -9,9 +9,11 @@ public enum JobKind {
     /** Supervised fine-tuning of a base model on demonstrations → {@code sft}. */
     SFT,
     /** Reward model from an SFT model on ranked comparisons → {@code reward}. */
-    REWARD_MODEL;
+    REWARD_MODEL,
+    /** InstructGPT's RL stage: PPO against the reward model with a KL penalty to the SFT policy → {@code policy}. */
+    PPO;
 
-    /** {@code pretrain}, {@code sft}, {@code reward_model}: the bounded tag value of metrics and the created-by name. */
+    /** {@code pretrain}, {@code sft}, {@code reward_model}, {@code ppo}: the bounded tag value of metrics and the created-by name. */
     public String tag() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -25,7 +27,7 @@ public enum JobKind {
         try {
             return valueOf(normalized);
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException("kind", "must be PRETRAIN, SFT or REWARD_MODEL, got '" + name + "'");
+            throw new InvalidParameterException("kind", "must be PRETRAIN, SFT, REWARD_MODEL or PPO, got '" + name + "'");
         }
     }
 }

@@ -9,6 +9,7 @@ public final class StoreKinds {
     public static final String BASE = ModelStoreLayout.kindDirectory(ModelKind.MODEL_KIND_BASE);
     public static final String SFT = ModelStoreLayout.kindDirectory(ModelKind.MODEL_KIND_SFT);
     public static final String REWARD = ModelStoreLayout.kindDirectory(ModelKind.MODEL_KIND_REWARD);
+    public static final String POLICY = ModelStoreLayout.kindDirectory(ModelKind.MODEL_KIND_POLICY);
 
     private StoreKinds() {
     }

@@ -15,4 +15,12 @@ public interface TrainingJob {
 
     /** Trains, evaluates, publishes; throws {@link JobCancelledException} when cancelled (publishing nothing). */
     JobResult run(JobMonitor monitor);
+
+    /**
+     * Whether the job announces what it publishes itself (PPO announces every iteration's version before it commits
+     * the rollouts it consumed); the runner announces the result of the others.
+     */
+    default boolean announcesItself() {
+        return false;
+    }
 }

@@ -34,6 +34,7 @@ public final class Jobs {
             case PRETRAIN -> rlhf.trainer.v1.JobKind.JOB_KIND_PRETRAIN;
             case SFT -> rlhf.trainer.v1.JobKind.JOB_KIND_SFT;
             case REWARD_MODEL -> rlhf.trainer.v1.JobKind.JOB_KIND_REWARD_MODEL;
+            case PPO -> rlhf.trainer.v1.JobKind.JOB_KIND_PPO;
         };
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import rlhf.trainer.jobs.JobKind;
 import rlhf.trainer.jobs.StepProgress;
@@ -20,6 +21,15 @@ import rlhf.trainer.jobs.StepProgress;
  * <li>{@code rlhf.train.steps} (counter): optimizer steps taken</li>
  * <li>{@code rlhf.rm.accuracy}, {@code rlhf.rm.ece} (gauges): the latest reward model's held-out pairwise accuracy
  * and expected calibration error (NaN before the first evaluation)</li>
+ * <li>PPO, per iteration (gauges, NaN before the first): {@code rlhf.ppo.kl} (mean Σ k1 per response, KL to the SFT
+ * reference), {@code rlhf.ppo.kl.coef} (β used), {@code rlhf.ppo.clip.fraction}, {@code rlhf.ppo.approx.kl},
+ * {@code rlhf.ppo.value.loss}, {@code rlhf.ppo.entropy}, {@code rlhf.ppo.reward.mean}, {@code rlhf.ppo.logprob.drift}
+ * (mean |generator − trainer| log-prob per token)</li>
+ * <li>{@code rlhf.ppo.rollouts}, {@code rlhf.ppo.stale.rollouts} (counters: rollouts learned from, rollouts dropped
+ * as older than the staleness bound; their rate is rollouts/s)</li>
+ * <li>{@code rlhf.ppo.time{phase}} (timer, one record per iteration): {@code generation} and {@code scoring} as the
+ * rollout workers reported them, {@code reference} (recomputed log-probs, SFT reference and values), {@code update}
+ * (the PPO epochs)</li>
  * </ul>
  */
 @ApplicationScoped
@@ -30,6 +40,9 @@ public class TrainerMetrics {
     private final Map<JobKind, Counter> steps = new EnumMap<>(JobKind.class);
     private final AtomicReference<Double> rmAccuracy = new AtomicReference<>(Double.NaN);
     private final AtomicReference<Double> rmEce = new AtomicReference<>(Double.NaN);
+    private final Map<String, AtomicReference<Double>> ppoGauges = new java.util.HashMap<>();
+    private final Map<String, Counter> ppoCounters = new java.util.HashMap<>();
+    private final Map<String, Timer> ppoTimers = new java.util.HashMap<>();
 
     public TrainerMetrics(MeterRegistry registry) {
         for (JobKind kind : JobKind.values()) {
@@ -43,6 +56,31 @@ public class TrainerMetrics {
                 .description("held-out pairwise accuracy of the latest reward model").register(registry);
         Gauge.builder("rlhf.rm.ece", rmEce, AtomicReference::get)
                 .description("held-out expected calibration error of the latest reward model").register(registry);
+        registerPpo(registry);
+    }
+
+    private void registerPpo(MeterRegistry registry) {
+        Map<String, String> gauges = Map.of("ppo.kl", "KL(policy || SFT) per response, k1, of the last iteration",
+                "ppo.kl.coef", "KL coefficient beta of the last iteration",
+                "ppo.clip.fraction", "share of response tokens whose PPO ratio was clipped",
+                "ppo.approx.kl", "k3 estimate of KL(old policy || new policy) per token over the last update",
+                "ppo.value.loss", "clipped value loss of the last update",
+                "ppo.entropy", "mean per-token policy entropy (nats) of the last update",
+                "ppo.reward.mean", "mean reward-model score of the last iteration's rollouts",
+                "ppo.logprob.drift", "mean |generator - trainer| log-prob per token of the last iteration");
+        gauges.forEach((name, description) -> {
+            AtomicReference<Double> value = new AtomicReference<>(Double.NaN);
+            Gauge.builder("rlhf." + name, value, AtomicReference::get).description(description).register(registry);
+            ppoGauges.put(name, value);
+        });
+        ppoCounters.put("ppo.rollouts", Counter.builder("rlhf.ppo.rollouts")
+                .description("rollouts PPO learned from").register(registry));
+        ppoCounters.put("ppo.stale.rollouts", Counter.builder("rlhf.ppo.stale.rollouts")
+                .description("rollouts dropped as older than the staleness bound").register(registry));
+        for (String phase : new String[] {"generation", "scoring", "reference", "update"}) {
+            ppoTimers.put("ppo.time." + phase, Timer.builder("rlhf.ppo.time").tag("phase", phase)
+                    .description("time of a PPO iteration's phase").register(registry));
+        }
     }
 
     private static AtomicReference<Double> gauge(MeterRegistry registry, String name, String description, JobKind kind) {
@@ -59,12 +97,22 @@ public class TrainerMetrics {
         steps.get(kind).increment();
     }
 
-    /** Records an evaluation metric reported by a job ({@code rm.accuracy}, {@code rm.ece}); others are ignored. */
+    /**
+     * Records a metric reported by a job: {@code rm.accuracy}, {@code rm.ece}, the PPO gauges by their names without
+     * {@code rlhf.}, {@code ppo.rollouts} / {@code ppo.stale.rollouts} as increments, {@code ppo.time.<phase>} in
+     * seconds; others are ignored.
+     */
     public void evaluated(String name, double value) {
         if (name.equals("rm.accuracy")) {
             rmAccuracy.set(value);
         } else if (name.equals("rm.ece")) {
             rmEce.set(value);
+        } else if (ppoGauges.containsKey(name)) {
+            ppoGauges.get(name).set(value);
+        } else if (ppoCounters.containsKey(name)) {
+            ppoCounters.get(name).increment(value);
+        } else if (ppoTimers.containsKey(name)) {
+            ppoTimers.get(name).record(java.time.Duration.ofNanos(Math.round(value * 1e9)));
         }
     }
 }

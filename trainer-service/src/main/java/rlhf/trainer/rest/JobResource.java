@@ -35,7 +35,7 @@ public class JobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public RestResponse<JobView> start(StartJobBody body) {
         if (body == null || body.kind() == null || body.kind().isBlank()) {
-            throw new InvalidParameterException("kind", "required: PRETRAIN, SFT or REWARD_MODEL");
+            throw new InvalidParameterException("kind", "required: PRETRAIN, SFT, REWARD_MODEL or PPO");
         }
         JobKinds.rejectLaterKinds(body.kind());
         JobView job = JobView.of(runner.start(JobKind.parse(body.kind()), strings(body.parameters())));

@@ -16,13 +16,16 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import rlhf.model.store.CheckpointStore;
 import rlhf.model.v1.ModelVersion;
+import rlhf.service.KafkaConnectionConfig;
 import rlhf.trainer.config.TrainerConfig;
 import rlhf.trainer.jobs.JobCancelledException;
 import rlhf.trainer.jobs.JobFactory;
 import rlhf.trainer.jobs.JobKind;
 import rlhf.trainer.jobs.JobResult;
+import rlhf.trainer.jobs.PpoConnections;
 import rlhf.trainer.jobs.TrainingJob;
 import rlhf.trainer.mapping.ModelVersions;
+import rlhf.trainer.messaging.KafkaRolloutExchange;
 import rlhf.trainer.messaging.ModelVersionPublisher;
 import rlhf.trainer.metrics.TrainerMetrics;
 
@@ -49,8 +52,13 @@ public class JobRunner {
     private final Map<String, TrackedJob> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
     private TrackedJob active;
 
-    public JobRunner(TrainerConfig config, ModelVersionPublisher announcer, TrainerMetrics metrics) {
-        this.factory = new JobFactory(new CheckpointStore(Path.of(config.modelStore())), Path.of(config.dataDir()));
+    public JobRunner(TrainerConfig config, KafkaConnectionConfig kafka, ModelVersionPublisher announcer,
+            TrainerMetrics metrics) {
+        PpoConnections ppo = new PpoConnections(
+                () -> new KafkaRolloutExchange(kafka.bootstrapServers(), config.ppoGroupId(), config.announceTimeout()),
+                result -> announcer.announce(ModelVersions.of(result)));
+        this.factory = new JobFactory(new CheckpointStore(Path.of(config.modelStore())), Path.of(config.dataDir()),
+                ppo);
         this.announcer = announcer;
         this.metrics = metrics;
         this.config = config;
@@ -82,9 +90,14 @@ public class JobRunner {
         try {
             JobResult result = tracked.job().run(tracked);
             tracked.published(result);
-            ModelVersion version = ModelVersions.of(result);
-            long offset = announcer.announce(version);
-            LOG.infof("job %s: published %s, announced at offset %d", tracked.id(), result.checkpoint().id(), offset);
+            if (tracked.job().announcesItself()) {
+                LOG.infof("job %s: published %s (announced by the job)", tracked.id(), result.checkpoint().id());
+            } else {
+                ModelVersion version = ModelVersions.of(result);
+                long offset = announcer.announce(version);
+                LOG.infof("job %s: published %s, announced at offset %d", tracked.id(), result.checkpoint().id(),
+                        offset);
+            }
             tracked.finish(JobState.SUCCEEDED, "");
         } catch (JobCancelledException e) {
             LOG.infof("job %s: %s", tracked.id(), e.getMessage());

@@ -32,6 +32,15 @@ class TrainCommandTest {
     }
 
     @Test
+    void ppoWithoutKafkaSaysItNeedsIt() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = TrainCommand.run(new String[] {"ppo", "--store", dir.resolve("store").toString(), "--data",
+                dir.toString()}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("PPO failed").contains("--kafka");
+    }
+
+    @Test
     void aBadParameterIsAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int status = TrainCommand.run(new String[] {"sft", "--epochz", "3"}, System.out,

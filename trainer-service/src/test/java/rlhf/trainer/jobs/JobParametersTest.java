@@ -45,6 +45,35 @@ class JobParametersTest {
         assertThat(JobKind.parse("reward-model")).isEqualTo(JobKind.REWARD_MODEL);
         assertThat(JobKind.parse("rm")).isEqualTo(JobKind.REWARD_MODEL);
         assertThat(JobKind.parse("JOB_KIND_SFT")).isEqualTo(JobKind.SFT);
-        assertThatThrownBy(() -> JobKind.parse("ppo")).hasMessageContaining("'kind'");
+        assertThat(JobKind.parse("ppo")).isEqualTo(JobKind.PPO);
+        assertThat(JobKind.parse("JOB_KIND_PPO")).isEqualTo(JobKind.PPO);
+        assertThatThrownBy(() -> JobKind.parse("online-iteration")).hasMessageContaining("'kind'");
+    }
+
+    @Test
+    void ppoParametersHaveDocumentedDefaultsAndNamedBounds() {
+        TrainingJob job = factory.create(JobKind.PPO, Map.of());
+        assertThat(job.parameters()).containsEntry("iterations", "10").containsEntry("prompts-per-iteration", "16")
+                .containsEntry("samples-per-prompt", "2").containsEntry("epochs", "4")
+                .containsEntry("minibatch-size", "8").containsEntry("clip-epsilon", "0.2")
+                .containsEntry("value-clip-epsilon", "0.2").containsEntry("gamma", "1.0").containsEntry("lambda", "0.95")
+                .containsEntry("kl-coef", "0.05").containsEntry("target-kl", "4.0").containsEntry("ptx-coef", "0.0")
+                .containsEntry("max-staleness", "1").containsEntry("normalize-rewards", "true")
+                .containsEntry("data", Path.of("target/unused-data/ppo-prompts.jsonl").toString());
+        assertThatThrownBy(() -> factory.create(JobKind.PPO, Map.of("clip-epsilon", "2")))
+                .hasMessageContaining("'clip-epsilon'").hasMessageContaining("outside");
+        assertThatThrownBy(() -> factory.create(JobKind.PPO, Map.of("gamma", "1.5"))).hasMessageContaining("'gamma'");
+        assertThatThrownBy(() -> factory.create(JobKind.PPO, Map.of("kl-coef", "0")))
+                .hasMessageContaining("'kl-coef'").hasMessageContaining("adaptive");
+        assertThat(factory.create(JobKind.PPO, Map.of("kl-coef", "0", "target-kl", "0")).parameters())
+                .containsEntry("target-kl", "0.0");
+        assertThatThrownBy(() -> factory.create(JobKind.PPO, Map.of("klcoef", "0.1")))
+                .hasMessageContaining("'klcoef'").hasMessageContaining("unknown");
+    }
+
+    @Test
+    void ppoWithoutKafkaFailsItsPrecondition() {
+        assertThatThrownBy(() -> factory.create(JobKind.PPO, Map.of()).checkPreconditions())
+                .isInstanceOf(JobPreconditionException.class).hasMessageContaining("Kafka");
     }
 }
