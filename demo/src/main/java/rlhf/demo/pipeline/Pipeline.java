@@ -86,7 +86,7 @@ public final class Pipeline {
         out.accept("judge: win rate of sft over base " + Evaluation.winRate(prompts, sft, base));
     }
 
-    /** Shows the served reward model at work: an ideal answer against a wrong one. */
+    /** Shows the served reward model at work: an ideal answer against a wrong one (a case SFT samples contain). */
     private void askRewardService() throws InterruptedException {
         int port = stack.portOf("reward-service").orElseThrow();
         ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
@@ -95,14 +95,14 @@ public final class Pipeline {
             for (int attempt = 0; attempt < 30 && r == null; attempt++) {
                 try {
                     r = RewardServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                            .compare(CompareRequest.newBuilder().setPrompt(Prompt.newBuilder().setText("What is 12 plus 7?"))
-                                    .setAnswerA("19.").setAnswerB("Sorry, I can't help with that.").build());
+                            .compare(CompareRequest.newBuilder().setPrompt(Prompt.newBuilder().setText("Name 3 colors."))
+                                    .setAnswerA("red, blue, gold.").setAnswerB("red, blue.").build());
                 } catch (io.grpc.StatusRuntimeException e) {
                     Thread.sleep(1_000); // the new version may still be loading
                 }
             }
             if (r != null) {
-                out.accept(String.format("reward-service (reward/v%d): P(\"19.\" ≻ refusal | What is 12 plus 7?) = %.3f",
+                out.accept(String.format("reward-service (reward/v%d): P(\"red, blue, gold.\" ≻ \"red, blue.\" | Name 3 colors.) = %.3f",
                         r.getRewardVersion(), r.getProbabilityAPreferred()));
             }
         } finally {
