@@ -58,10 +58,23 @@ class LayeringTest {
 
     @Test
     void trainerMathIsPlainJavaAndDjl() {
-        ArchRule rule = noClasses().that().resideInAnyPackage("rlhf.trainer.algo..", "rlhf.trainer.ppo..")
+        ArchRule rule = noClasses().that()
+                .resideInAnyPackage("rlhf.trainer.algo..", "rlhf.trainer.ppo..", "rlhf.trainer.eval..")
                 .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORK_AND_TRANSPORT)
-                .because("every equation of the trainer, and the PPO learner, is tested without Quarkus, gRPC or Kafka");
+                .because("every equation of the trainer, the PPO learner and the policy evaluation are tested (and the "
+                        + "evaluation run from demo/) without Quarkus, gRPC or Kafka");
         rule.check(modules.get("trainer-service"));
+    }
+
+    @Test
+    void demoUsesOnlyThePlainPartsOfTheTrainer() {
+        // demo/ has the trainer's jar without its dependencies (no Quarkus, no Kafka): only what the rule above keeps
+        // plain may be used there, besides the trainer's wire contract.
+        noClasses().should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("rlhf.trainer..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage("rlhf.trainer.algo..",
+                                "rlhf.trainer.eval..", "rlhf.trainer.v1.."))))
+                .because("the trainer's service code needs Quarkus and Kafka, which demo/ does not load")
+                .check(modules.get("demo"));
     }
 
     @Test

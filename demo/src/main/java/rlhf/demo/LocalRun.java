@@ -9,7 +9,8 @@ import rlhf.demo.pipeline.Pipeline;
 /**
  * The main job on an embedded default: a real Kafka broker in this JVM, the four services as processes, and the
  * task-world pipeline driven through their public APIs (pretrain → SFT → labeler comparisons → reward model →
- * rubric evaluation → the reward service serving the new version). Then it keeps serving until Ctrl-C.
+ * PPO with the policy and reward services serving the rollouts → rubric evaluation → the reward service serving the
+ * new version). Then it keeps serving until Ctrl-C.
  *
  * <pre>
  * ./mvnw -B install -DskipTests &amp;&amp; ./mvnw -B -pl demo exec:java
@@ -17,7 +18,8 @@ import rlhf.demo.pipeline.Pipeline;
  *
  * Options (exec.args): {@code --work-dir DIR} (default target/local-run; a work dir that already holds a reward
  * model skips the pipeline), {@code --kafka-port P} (default 9092), {@code --serve-only}, {@code --pretrain-steps N},
- * {@code --rm-prompts N}, {@code --exit-when-done} (stop after the pipeline or, with --serve-only, once ready).
+ * {@code --rm-prompts N}, {@code --ppo-iterations N} (0 skips PPO), {@code --exit-when-done} (stop after the pipeline
+ * or, with --serve-only, once ready).
  */
 public final class LocalRun {
 
@@ -37,12 +39,14 @@ public final class LocalRun {
                 case "--serve-only" -> serveOnly = true;
                 case "--exit-when-done", "--exit-when-ready" -> exitWhenDone = true;
                 case "--pretrain-steps" -> settings = new Pipeline.Settings(settings.seed(), Integer.parseInt(args[++i]),
-                        settings.labelerNoise(), settings.rmPrompts());
+                        settings.labelerNoise(), settings.rmPrompts(), settings.ppoIterations());
                 case "--rm-prompts" -> settings = new Pipeline.Settings(settings.seed(), settings.pretrainSteps(),
-                        settings.labelerNoise(), Integer.parseInt(args[++i]));
+                        settings.labelerNoise(), Integer.parseInt(args[++i]), settings.ppoIterations());
+                case "--ppo-iterations" -> settings = new Pipeline.Settings(settings.seed(), settings.pretrainSteps(),
+                        settings.labelerNoise(), settings.rmPrompts(), Integer.parseInt(args[++i]));
                 default -> {
                     System.err.println("usage: LocalRun [--work-dir DIR] [--kafka-port P] [--serve-only] "
-                            + "[--pretrain-steps N] [--rm-prompts N] [--exit-when-done]");
+                            + "[--pretrain-steps N] [--rm-prompts N] [--ppo-iterations N] [--exit-when-done]");
                     System.exit(2);
                 }
             }

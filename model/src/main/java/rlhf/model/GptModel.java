@@ -263,7 +263,7 @@ public final class GptModel implements AutoCloseable {
         long t = x.getShape().get(1);
         NDList qkv = x.matMul(w.attnWeight).add(w.attnBias).split(3, 2); // 3 × (B, T, C)
         // Scaling q before the product is cheaper than scaling the (B, H, T, S) scores.
-        NDArray q = splitHeads(qkv.get(0), b, t).mul(1f / (float) Math.sqrt(config.headDim())); // (B, H, T, D)
+        NDArray q = Scalars.mul(splitHeads(qkv.get(0), b, t), 1f / (float) Math.sqrt(config.headDim())); // (B, H, T, D)
         NDArray k = splitHeads(qkv.get(1), b, t); // (B, H, T, D)
         NDArray v = splitHeads(qkv.get(2), b, t); // (B, H, T, D)
         if (cache != null) {
@@ -293,8 +293,8 @@ public final class GptModel implements AutoCloseable {
 
     /** GPT-2's tanh approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
     static NDArray gelu(NDArray x) {
-        NDArray inner = x.add(x.mul(x).mul(x).mul(0.044715f)).mul(SQRT_2_OVER_PI);
-        return x.mul(inner.tanh().add(1f)).mul(0.5f);
+        NDArray inner = Scalars.mul(x.add(Scalars.mul(x.mul(x).mul(x), 0.044715f)), SQRT_2_OVER_PI);
+        return Scalars.mul(x.mul(inner.tanh().add(1f)), 0.5f);
     }
 
     private NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {

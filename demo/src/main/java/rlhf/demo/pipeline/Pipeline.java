@@ -5,17 +5,24 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import rlhf.common.v1.ModelKind;
+import rlhf.common.v1.ModelRef;
 import rlhf.common.v1.Prompt;
 import rlhf.demo.LocalStack;
 import rlhf.demo.taskworld.DataRecords.PromptRecord;
 import rlhf.demo.taskworld.Jsonl;
 import rlhf.demo.taskworld.Labeler;
 import rlhf.demo.taskworld.TaskWorldData;
+import rlhf.model.store.Checkpoint;
+import rlhf.model.store.CheckpointStore;
+import rlhf.policy.v1.ListModelsRequest;
+import rlhf.policy.v1.PolicyServiceGrpc;
 import rlhf.reward.v1.CompareRequest;
 import rlhf.reward.v1.CompareResponse;
 import rlhf.reward.v1.RewardServiceGrpc;
@@ -23,16 +30,28 @@ import rlhf.trainer.v1.Job;
 import rlhf.trainer.v1.JobKind;
 
 /**
- * InstructGPT's stages 0–2 on the task world, driven through the running services' public APIs: the task world
+ * InstructGPT's stages 0–3 on the task world, driven through the running services' public APIs: the task world
  * writes its data sets, the trainer (admin gRPC) pretrains the base model and fine-tunes it (SFT), a simulated
  * labeler ranks K SFT answers per prompt, the trainer fits the reward model, the reward service picks the new
- * version up from rlhf.model-versions, and the rubric judges SFT against base on held-out prompts.
+ * version up from rlhf.model-versions, the trainer runs PPO against it (the policy service's rollout workers sample,
+ * the reward service scores, each iteration's policy version is announced and hot-swapped in), and the rubric judges
+ * SFT against base and the newest policy against SFT on held-out prompts.
  */
 public final class Pipeline {
 
-    /** Knobs of a run; the defaults are the task world's full sizes. */
-    public record Settings(long seed, int pretrainSteps, double labelerNoise, int rmPrompts) {
-        public static final Settings DEFAULT = new Settings(1, 800, 0.1, Integer.MAX_VALUE);
+    /** PPO iterations of a default run: about 35 s on 2 CPU cores with the trainer's default sizes (16 prompts x 2). */
+    private static final int PPO_ITERATIONS = 4;
+
+    /** The store kind of PPO's policies. */
+    private static final String POLICY = "policy";
+
+    /**
+     * Knobs of a run; the defaults are the task world's full sizes.
+     *
+     * @param ppoIterations PPO iterations (each publishes one policy version); 0 skips the PPO stage
+     */
+    public record Settings(long seed, int pretrainSteps, double labelerNoise, int rmPrompts, int ppoIterations) {
+        public static final Settings DEFAULT = new Settings(1, 800, 0.1, Integer.MAX_VALUE, PPO_ITERATIONS);
     }
 
     private final LocalStack stack;
@@ -56,9 +75,68 @@ public final class Pipeline {
             report(trainer.run(JobKind.JOB_KIND_SFT, Map.of(), Duration.ofHours(2), line -> out.accept("  " + line)));
             makeComparisons(data);
             report(trainer.run(JobKind.JOB_KIND_REWARD_MODEL, Map.of(), Duration.ofHours(2), line -> out.accept("  " + line)));
+            if (settings.ppoIterations() > 0) {
+                ppo(trainer);
+            }
         }
         evaluate(data);
         askRewardService();
+    }
+
+    /**
+     * PPO against the new reward model: the trainer requests rollouts on rlhf.prompts, the policy service samples them
+     * and the reward service scores them; every iteration publishes a policy version, reported from its manifest.
+     */
+    private void ppo(TrainerClient trainer) throws InterruptedException {
+        CheckpointStore store = new CheckpointStore(stack.modelStore());
+        int before = store.latest(POLICY).map(Checkpoint::version).orElse(0);
+        out.accept("ppo: " + settings.ppoIterations() + " iterations; rollouts from the policy service's workers, "
+                + "scored by the reward service");
+        trainer.run(JobKind.JOB_KIND_PPO, Map.of("iterations", String.valueOf(settings.ppoIterations()),
+                "seed", String.valueOf(settings.seed())), Duration.ofHours(2), line -> out.accept("  " + line));
+        for (int version : store.versions(POLICY)) {
+            if (version > before) {
+                out.accept(ppoLine(store.checkpoint(POLICY, version)));
+            }
+        }
+        askPolicyService(store.latest(POLICY).orElseThrow().version());
+    }
+
+    /** Shows the hot swap: the policy service serves the newest policy to unversioned calls once it has loaded it. */
+    private void askPolicyService(int newest) throws InterruptedException {
+        int port = stack.portOf("policy-service").orElseThrow();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        try {
+            ModelRef wanted = ModelRef.newBuilder().setKind(ModelKind.MODEL_KIND_POLICY).setVersion(newest).build();
+            ModelRef serving = ModelRef.getDefaultInstance();
+            for (int attempt = 0; attempt < 30 && !serving.equals(wanted); attempt++) {
+                if (attempt > 0) {
+                    Thread.sleep(1_000); // the announcement may still be loading
+                }
+                serving = PolicyServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .listModels(ListModelsRequest.newBuilder().setKind(ModelKind.MODEL_KIND_POLICY).build())
+                        .getServing();
+            }
+            out.accept(String.format("policy-service: serves %s v%d to unversioned calls", serving.getKind().name()
+                    .substring(11).toLowerCase(), serving.getVersion()));
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    /** One published policy version: a copy of SFT (the start), or what its PPO iteration measured. */
+    private static String ppoLine(Checkpoint policy) {
+        Map<String, Double> m = policy.manifest().lineage().metrics();
+        if (!m.containsKey("ppo.rollouts")) {
+            return String.format("trainer: published policy v%d, a copy of %s (where PPO starts)", policy.version(),
+                    String.join(", ", policy.manifest().lineage().parents()));
+        }
+        return String.format("trainer: published policy v%d | reward %.4f | KL to SFT %.4f (beta %.4f) | clip %.3f | "
+                + "entropy %.3f | rollouts %.0f (%.0f stale) | time gen %.1fs score %.1fs ref %.1fs update %.1fs",
+                policy.version(), m.get("ppo.reward.mean"), m.get("ppo.kl"), m.get("ppo.kl.coef"),
+                m.get("ppo.clip.fraction"), m.get("ppo.entropy"), m.get("ppo.rollouts"), m.get("ppo.stale.rollouts"),
+                m.get("ppo.time.generation"), m.get("ppo.time.scoring"), m.get("ppo.time.reference"),
+                m.get("ppo.time.update"));
     }
 
     private void makeComparisons(Path data) {
@@ -84,6 +162,14 @@ public final class Pipeline {
         EvaluateMain.print("sft", Evaluation.report(prompts, sft));
         EvaluateMain.print("base", Evaluation.report(prompts, base));
         out.accept("judge: win rate of sft over base " + Evaluation.winRate(prompts, sft, base));
+        Optional<Checkpoint> policy = new CheckpointStore(stack.modelStore()).latest(POLICY);
+        if (settings.ppoIterations() > 0 && policy.isPresent()) {
+            String name = "policy/v" + policy.get().version();
+            List<String> answers = EvaluateMain.answers(stack.modelStore(), "policy:" + policy.get().version(), prompts,
+                    0, 0);
+            EvaluateMain.print(name, Evaluation.report(prompts, answers));
+            out.accept("judge: win rate of " + name + " over sft " + Evaluation.winRate(prompts, answers, sft));
+        }
     }
 
     /** Shows the served reward model at work: an ideal answer against a wrong one (a case SFT samples contain). */

@@ -2,8 +2,6 @@ package rlhf.model.tokenizer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Byte-level tokenizer: ids 0–255 are the UTF-8 bytes of the text (so any language, e.g. Chinese, round-trips),
@@ -90,65 +88,6 @@ public final class ByteTokenizer implements TextTokenizer {
     /** Role tokens: {@code <|user|>text<|endoftext|><|assistant|>text<|endoftext|>…}. */
     @Override
     public ChatTemplate chatTemplate() {
-        return new RoleTokenTemplate();
-    }
-
-    private final class RoleTokenTemplate implements ChatTemplate {
-        @Override
-        public int[] render(List<ChatMessage> messages, boolean addGenerationPrompt) {
-            List<Integer> ids = new ArrayList<>();
-            for (ChatMessage m : messages) {
-                ids.add(roleId(m.role()));
-                for (int id : encode(m.content())) {
-                    ids.add(id);
-                }
-                ids.add(END_OF_TEXT);
-            }
-            if (addGenerationPrompt) {
-                ids.add(ASSISTANT);
-            }
-            return ids.stream().mapToInt(Integer::intValue).toArray();
-        }
-
-        @Override
-        public List<ChatMessage> parse(int[] ids) {
-            List<ChatMessage> messages = new ArrayList<>();
-            ChatMessage.Role role = null;
-            ByteArrayOutputStream content = new ByteArrayOutputStream();
-            for (int id : ids) {
-                if (id == SYSTEM || id == USER || id == ASSISTANT) {
-                    if (role != null) {
-                        messages.add(new ChatMessage(role, content.toString(StandardCharsets.UTF_8)));
-                    }
-                    role = role(id);
-                    content.reset();
-                } else if (id == END_OF_TEXT) {
-                    if (role != null) {
-                        messages.add(new ChatMessage(role, content.toString(StandardCharsets.UTF_8)));
-                    }
-                    role = null;
-                    content.reset();
-                } else if (role != null) {
-                    content.write(id);
-                }
-            }
-            if (role != null) {
-                messages.add(new ChatMessage(role, content.toString(StandardCharsets.UTF_8)));
-            }
-            return messages;
-        }
-
-        private int roleId(ChatMessage.Role role) {
-            return switch (role) {
-                case SYSTEM -> SYSTEM;
-                case USER -> USER;
-                case ASSISTANT -> ASSISTANT;
-            };
-        }
-
-        private ChatMessage.Role role(int id) {
-            return id == SYSTEM ? ChatMessage.Role.SYSTEM
-                    : id == USER ? ChatMessage.Role.USER : ChatMessage.Role.ASSISTANT;
-        }
+        return new RoleTokenTemplate(this);
     }
 }

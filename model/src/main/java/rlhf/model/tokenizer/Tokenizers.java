@@ -8,11 +8,15 @@ public final class Tokenizers {
     private Tokenizers() {
     }
 
-    /** A {@link ByteTokenizer} for our own byte format, else a Hugging Face tokenizer. */
+    /** A {@link ByteTokenizer} or {@link WordTokenizer} for our own formats, else a Hugging Face tokenizer. */
     public static TextTokenizer fromJson(String json) {
         JsonObject root = JsonParser.parseString(json).getAsJsonObject();
-        if (root.has("type") && ByteTokenizer.JSON_TYPE.equals(root.get("type").getAsString())) {
+        String type = root.has("type") ? root.get("type").getAsString() : "";
+        if (ByteTokenizer.JSON_TYPE.equals(type)) {
             return new ByteTokenizer();
+        }
+        if (WordTokenizer.JSON_TYPE.equals(type)) {
+            return WordTokenizer.fromJson(root);
         }
         return HfTokenizer.fromJson(json);
     }

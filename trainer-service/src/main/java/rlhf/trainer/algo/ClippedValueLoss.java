@@ -1,6 +1,7 @@
 package rlhf.trainer.algo;
 
 import ai.djl.ndarray.NDArray;
+import rlhf.model.Scalars;
 
 /**
  * The clipped value-function loss of PPO implementations (OpenAI baselines ppo2; used by InstructGPT-style
@@ -29,7 +30,8 @@ public final class ClippedValueLoss {
         NDArray clippedValues = oldValues.add(values.sub(oldValues).clip(-valueClipEpsilon, valueClipEpsilon));
         NDArray unclippedLoss = values.sub(returns).square();
         NDArray clippedLoss = clippedValues.sub(returns).square();
-        return unclippedLoss.maximum(clippedLoss).mul(actionMask).sum().div(actionMask.sum().maximum(1f)).mul(0.5f);
+        return Scalars.mul(unclippedLoss.maximum(clippedLoss).mul(actionMask).sum()
+                .div(Scalars.maximum(actionMask.sum(), 1f)), 0.5f);
     }
 
     /** One token in plain Java. */

@@ -4,6 +4,7 @@ import java.util.List;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import rlhf.model.Scalars;
 
 /**
  * The reward-model loss of InstructGPT (arXiv:2203.02155, eq. 1) over K-way rankings with ties:
@@ -69,7 +70,7 @@ public final class PairwiseRankingLoss {
 
     /** softplus(x) = log(1 + e^x) = max(x, 0) + log(1 + e^{−|x|}): no overflow for large |x|. */
     static NDArray softplus(NDArray x) {
-        return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+        return Scalars.maximum(x, 0f).add(x.abs().neg().exp().add(1f).log());
     }
 
     /** The same loss in plain Java for one prompt (reference for tests and tools). */

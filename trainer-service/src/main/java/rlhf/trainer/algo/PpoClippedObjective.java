@@ -1,6 +1,7 @@
 package rlhf.trainer.algo;
 
 import ai.djl.ndarray.NDArray;
+import rlhf.model.Scalars;
 
 /**
  * PPO's clipped surrogate objective (Schulman et al., arXiv:1707.06347, eq. 7), maximised; the loss is its
@@ -37,7 +38,7 @@ public final class PpoClippedObjective {
         NDArray unclipped = ratio.mul(advantages);
         NDArray clipped = ratio.clip(1 - clipEpsilon, 1 + clipEpsilon).mul(advantages);
         NDArray objective = unclipped.minimum(clipped); // (B, T)
-        NDArray tokens = actionMask.sum().maximum(1f);
+        NDArray tokens = Scalars.maximum(actionMask.sum(), 1f);
         NDArray loss = objective.mul(actionMask).sum().div(tokens).neg();
         NDArray clipFraction = clipped.lt(unclipped).toType(actionMask.getDataType(), false).mul(actionMask).sum().div(tokens);
         NDArray approxKl = ratio.sub(1f).sub(logRatio).mul(actionMask).sum().div(tokens);

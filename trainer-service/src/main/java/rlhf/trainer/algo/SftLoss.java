@@ -1,6 +1,7 @@
 package rlhf.trainer.algo;
 
 import ai.djl.ndarray.NDArray;
+import rlhf.model.Scalars;
 
 /**
  * Supervised fine-tuning loss on answer tokens only (InstructGPT §3.5, SFT): the mean negative log-likelihood of
@@ -21,6 +22,6 @@ public final class SftLoss {
      * @return scalar, nats per answer token
      */
     public static NDArray loss(NDArray logProbs, NDArray actionMask) {
-        return logProbs.mul(actionMask).sum().neg().div(actionMask.sum().maximum(1f));
+        return logProbs.mul(actionMask).sum().neg().div(Scalars.maximum(actionMask.sum(), 1f));
     }
 }

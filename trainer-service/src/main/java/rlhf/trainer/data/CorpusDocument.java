@@ -37,6 +37,11 @@ public record CorpusDocument(String text, String prompt, String answer) {
         return ids;
     }
 
+    /** The strings the document's tokens are encoded from, each on its own: the text, or the prompt and the answer. */
+    public List<String> texts() {
+        return text != null ? List.of(text) : List.of(prompt, answer);
+    }
+
     /** Reads a corpus file; see the class comment for the two accepted line forms. */
     public static List<CorpusDocument> read(Path file) {
         return JsonlFile.read(file, CorpusDocument::fromJson);

@@ -62,6 +62,17 @@ public final class JobParameters {
         return Boolean.parseBoolean(raw);
     }
 
+    /** One of {@code choices} (case-insensitive), returned in lower case. */
+    public String oneOf(String key, String otherwise, String... choices) {
+        String value = given.getOrDefault(key, otherwise).trim().toLowerCase(Locale.ROOT);
+        if (!java.util.Arrays.asList(choices).contains(value)) {
+            throw new InvalidParameterException(key, "must be one of " + String.join(", ", choices) + ", got '"
+                    + given.get(key) + "'");
+        }
+        resolved.put(key, value);
+        return value;
+    }
+
     /**
      * A data file: the parameter as a path (a folder means {@code defaultName} inside it), else {@code defaultName}
      * in {@code dataDirectory}.

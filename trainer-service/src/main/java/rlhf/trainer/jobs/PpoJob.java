@@ -15,6 +15,7 @@ import rlhf.model.GptModel;
 import rlhf.model.store.Checkpoint;
 import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.LoadedCheckpoint;
+import rlhf.model.tokenizer.PromptResponse;
 import rlhf.model.train.AdamW;
 import rlhf.trainer.data.CorpusDocument;
 import rlhf.trainer.data.DatasetRef;
@@ -98,15 +99,16 @@ public final class PpoJob implements TrainingJob {
                 LoadedCheckpoint reward = CheckpointInputs.load(store, StoreKinds.REWARD, p.rewardVersion());
                 GptModel value = ValueModels.fromRewardModel(reward.model());
                 RolloutExchange exchange = connections.rollouts().get()) {
+            List<PromptRecord> fitting = fitting(prompts, policy, monitor);
             PretrainingBatches ptx = pretraining(policy, datasets);
             PpoLearner learner = new PpoLearner(policy.model(), sft.model(), value, p.settings(), klCoefficient(start),
                     ptx);
             Models models = new Models(policy, sft.checkpoint(), reward.checkpoint(), value);
             monitor.log(String.format(Locale.ROOT, "ppo: %s (reference %s, value from %s), %d train prompts, "
                     + "%d iterations of %d x %d rollouts", start.id(), sft.checkpoint().id(),
-                    reward.checkpoint().id(), prompts.size(), p.iterations(), p.promptsPerIteration(),
+                    reward.checkpoint().id(), fitting.size(), p.iterations(), p.promptsPerIteration(),
                     p.samplesPerPrompt()));
-            return iterations(prompts, datasets, models, learner, exchange, monitor);
+            return iterations(fitting, datasets, models, learner, exchange, monitor);
         }
     }
 
@@ -225,6 +227,27 @@ public final class PpoJob implements TrainingJob {
         List<RolloutSample> fit = rollouts.stream().filter(r -> r.length() <= context).toList();
         if (fit.size() < rollouts.size()) {
             monitor.log("ppo: dropped " + (rollouts.size() - fit.size()) + " rollouts longer than the context " + context);
+        }
+        return fit;
+    }
+
+    /**
+     * The prompts that leave room for {@code max-new-tokens} in the policy's context. The rollout workers reject any
+     * other request (INVALID_ARGUMENT, dead-lettered), so an iteration that asked for one would wait its whole rollout
+     * timeout for answers that never come.
+     */
+    private List<PromptRecord> fitting(List<PromptRecord> prompts, LoadedCheckpoint policy, JobMonitor monitor) {
+        int context = policy.model().config().contextLength();
+        List<PromptRecord> fit = prompts.stream()
+                .filter(r -> PromptResponse.promptIds(policy.tokenizer(), r.prompt()).length + p.maxNewTokens() <= context)
+                .toList();
+        if (fit.isEmpty()) {
+            throw new JobPreconditionException("no split=train prompt in " + p.prompts() + " leaves room for "
+                    + p.maxNewTokens() + " new tokens (parameter 'max-new-tokens') in the context of " + context);
+        }
+        if (fit.size() < prompts.size()) {
+            monitor.log("ppo: skipped " + (prompts.size() - fit.size()) + " train prompts that leave no room for "
+                    + p.maxNewTokens() + " new tokens in the context of " + context);
         }
         return fit;
     }

@@ -16,6 +16,7 @@ import rlhf.model.GptModel;
 import rlhf.model.store.CheckpointStore;
 import rlhf.model.tokenizer.ByteTokenizer;
 import rlhf.model.tokenizer.TextTokenizer;
+import rlhf.model.tokenizer.WordTokenizer;
 import rlhf.model.train.AdamW;
 import rlhf.model.train.CausalLmLoss;
 import rlhf.model.train.TrainingLoop;
@@ -64,10 +65,12 @@ public final class PretrainJob implements TrainingJob {
     @Override
     public JobResult run(JobMonitor monitor) {
         checkPreconditions();
-        try (TextTokenizer tokenizer = new ByteTokenizer()) {
-            List<CorpusDocument> documents = CorpusDocument.read(p.corpus());
+        List<CorpusDocument> documents = CorpusDocument.read(p.corpus());
+        List<Integer> order = shuffledOrder(documents.size());
+        int heldOutCount = Math.max(1, Math.round(documents.size() * p.heldOutFraction()));
+        try (TextTokenizer tokenizer = tokenizer(documents, order.subList(heldOutCount, order.size()), monitor)) {
             DatasetRef dataset = JsonlFile.reference(p.corpus(), documents.size());
-            Streams streams = streams(documents, tokenizer);
+            Streams streams = streams(documents, order, heldOutCount, tokenizer);
             int[][] heldOutWindows = windows(streams.heldOut());
             double unigram = UnigramEntropy.crossEntropy(streams.train(), streams.heldOut(), tokenizer.vocabSize());
             GptConfig config = new GptConfig(tokenizer.vocabSize(), p.context(), p.layers(), p.heads(), p.width(),
@@ -109,13 +112,32 @@ public final class PretrainJob implements TrainingJob {
         return metrics;
     }
 
-    private Streams streams(List<CorpusDocument> documents, TextTokenizer tokenizer) {
+    private List<Integer> shuffledOrder(int documents) {
         List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < documents.size(); i++) {
+        for (int i = 0; i < documents; i++) {
             order.add(i);
         }
         Collections.shuffle(order, new Random(p.seed()));
-        int heldOutCount = Math.max(1, Math.round(documents.size() * p.heldOutFraction()));
+        return order;
+    }
+
+    /** The tokenizer of the new model; a word tokenizer learns its pieces from the training documents only. */
+    private TextTokenizer tokenizer(List<CorpusDocument> documents, List<Integer> train, JobMonitor monitor) {
+        if (p.tokenizer().equals("bytes")) {
+            return new ByteTokenizer();
+        }
+        List<String> texts = new ArrayList<>();
+        for (int i : train) {
+            texts.addAll(documents.get(i).texts());
+        }
+        WordTokenizer words = WordTokenizer.train(texts, p.vocabMaxPieces(), p.vocabMinCount());
+        monitor.log(String.format(Locale.ROOT, "pretrain: word tokenizer with %,d learned pieces (seen >= %d times), "
+                + "vocabulary %,d", words.pieces().size(), p.vocabMinCount(), words.vocabSize()));
+        return words;
+    }
+
+    private Streams streams(List<CorpusDocument> documents, List<Integer> order, int heldOutCount,
+            TextTokenizer tokenizer) {
         int[] heldOut = concatenate(documents, order.subList(0, heldOutCount), tokenizer);
         int[] train = concatenate(documents, order.subList(heldOutCount, order.size()), tokenizer);
         if (train.length < p.context() + 2 || heldOut.length < p.context() + 1) {

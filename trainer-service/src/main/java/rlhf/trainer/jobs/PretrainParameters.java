@@ -9,9 +9,13 @@ import java.nio.file.Path;
  * @param corpus JSONL corpus ({@code {"text"}} or {@code {"prompt", "answer"}} lines)
  * @param heldOutFraction share of documents held out for the held-out loss
  * @param evalWindows at most this many held-out windows are evaluated
+ * @param tokenizer {@code words}: a {@link rlhf.model.tokenizer.WordTokenizer} learned from the training documents
+ *        (pieces seen at least {@code vocabMinCount} times, at most {@code vocabMaxPieces}); {@code bytes}: a
+ *        {@link rlhf.model.tokenizer.ByteTokenizer}
  */
 public record PretrainParameters(Path corpus, int layers, int width, int heads, int context, float dropout, int steps,
-        int batchSize, OptimizerParameters optimizer, float heldOutFraction, int evalWindows, long seed) {
+        int batchSize, OptimizerParameters optimizer, float heldOutFraction, int evalWindows, long seed,
+        String tokenizer, int vocabMinCount, int vocabMaxPieces) {
 
     /** The corpus file name looked up in a data folder. */
     public static final String CORPUS_FILE = "pretrain-corpus.jsonl";
@@ -36,6 +40,9 @@ public record PretrainParameters(Path corpus, int layers, int width, int heads, 
                 OptimizerParameters.read(p, new OptimizerParameters(2e-3f, 2e-4f, 50, 0.1f, 1f)),
                 p.floatIn("held-out-fraction", 0.05f, 0.001f, 0.5f),
                 p.intIn("eval-windows", 64, 1, 100_000),
-                p.longIn("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE));
+                p.longIn("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE),
+                p.oneOf("tokenizer", "words", "words", "bytes"),
+                p.intIn("vocab-min-count", 5, 1, 1_000_000),
+                p.intIn("vocab-max-pieces", 4096, 0, 1_000_000));
     }
 }

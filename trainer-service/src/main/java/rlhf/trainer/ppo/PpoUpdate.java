@@ -14,6 +14,7 @@ import rlhf.model.train.CausalLmLoss;
 import rlhf.model.train.TrainingLoop;
 import rlhf.trainer.algo.ClippedValueLoss;
 import rlhf.trainer.algo.PpoClippedObjective;
+import rlhf.model.Scalars;
 
 /**
  * E epochs of shuffled minibatches over one {@link Experience}; each step minimises
@@ -85,13 +86,14 @@ public final class PpoUpdate {
                 mask, settings.clipEpsilon());
         NDArray valueLoss = ClippedValueLoss.loss(values, padded(manager, e.oldValues(), minibatch, r),
                 padded(manager, e.returns(), minibatch, r), mask, settings.valueClipEpsilon());
-        NDArray entropy = current.entropies().mul(mask).sum().div(mask.sum().maximum(1f));
-        NDArray loss = clipped.loss().add(valueLoss.mul(settings.valueCoef())).sub(entropy.mul(settings.entropyCoef()));
+        NDArray entropy = current.entropies().mul(mask).sum().div(Scalars.maximum(mask.sum(), 1f));
+        NDArray loss = clipped.loss().add(Scalars.mul(valueLoss, settings.valueCoef()))
+                .sub(Scalars.mul(entropy, settings.entropyCoef()));
         float ptx = Float.NaN;
         if (settings.ptxCoef() > 0) {
             NDArray lm = CausalLmLoss.loss(policyModel, manager, pretraining.next(), true);
             ptx = lm.getFloat();
-            loss = loss.add(lm.mul(settings.ptxCoef()));
+            loss = loss.add(Scalars.mul(lm, settings.ptxCoef()));
         }
         totals.add(clipped.loss().getFloat(), valueLoss.getFloat(), entropy.getFloat(),
                 clipped.clipFraction().getFloat(), clipped.approxKl().getFloat(), ptx, loss.getFloat());

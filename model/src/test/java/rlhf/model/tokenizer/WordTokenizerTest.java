@@ -1,0 +1,81 @@
+package rlhf.model.tokenizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WordTokenizerTest {
+    private static final List<String> CORPUS = List.of(
+            "What is 23 plus 34?", "What is 12 plus 7?", "What is 9 minus 4?", "Reverse the words: red fox",
+            "Reverse the words: fox red owl");
+
+    @Test
+    void piecesAreWordsWithTheirLeadingSpaceOrSingleCharacters() {
+        assertThat(WordTokenizer.split("What is 23 plus 34?")).containsExactly("What", " is", " 23", " plus", " 34", "?");
+        assertThat(WordTokenizer.split("Q: I'm  fine.\nA:")).containsExactly("Q", ":", " I'm", " ", " fine", ".", "\n",
+                "A", ":");
+        assertThat(WordTokenizer.split("你好 🙂!")).containsExactly("你好", " ", "🙂", "!");
+        assertThat(WordTokenizer.split("")).isEmpty();
+    }
+
+    @Test
+    void trainingKeepsFrequentMultiBytePiecesMostFrequentFirstAndCapsTheCount() {
+        WordTokenizer t = WordTokenizer.train(CORPUS, 100, 2);
+        // counts: "What" 3, " is" 3, " plus" 2, "Reverse" 2, " the" 2, " words" 2, " fox" 2, " red" 2; single chars
+        // ("?", ":") are bytes already and pieces seen once are dropped.
+        assertThat(t.pieces()).containsExactly(" is", "What", " fox", " plus", " red", " the", " words", "Reverse");
+        assertThat(t.vocabSize()).isEqualTo(260 + 8);
+        assertThat(WordTokenizer.train(CORPUS, 3, 2).pieces()).containsExactly(" is", "What", " fox");
+    }
+
+    @Test
+    void knownPiecesBecomeOneIdAndUnknownOnesFallBackToBytes() {
+        WordTokenizer t = WordTokenizer.train(CORPUS, 100, 2);
+        int what = 260 + t.pieces().indexOf("What");
+        int is = 260 + t.pieces().indexOf(" is");
+        int plus = 260 + t.pieces().indexOf(" plus");
+        assertThat(t.encode("What is 5 plus")).containsExactly(what, is, ' ', '5', plus);
+        String text = "What is 23 plus 34? 你好, Reverse 🙂 the words";
+        int[] ids = t.encode(text);
+        assertThat(ids.length).isLessThan(text.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(t.decode(ids)).isEqualTo(text);
+    }
+
+    @Test
+    void specialTokensComeOnlyFromIdsAndBadIdsAreRejected() {
+        WordTokenizer t = WordTokenizer.train(CORPUS, 100, 2);
+        assertThat(t.encode("<|endoftext|>")).doesNotContain(ByteTokenizer.END_OF_TEXT);
+        assertThat(t.decode(new int[] {260 + t.pieces().indexOf("What"), ByteTokenizer.END_OF_TEXT}))
+                .isEqualTo("What<|endoftext|>");
+        assertThatThrownBy(() -> t.decode(new int[] {t.vocabSize()})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside the vocabulary [0, 268)");
+        assertThatThrownBy(() -> new WordTokenizer(List.of("a"))).hasMessageContaining("not a single multi-byte piece");
+        assertThatThrownBy(() -> new WordTokenizer(List.of("red fox"))).hasMessageContaining("not a single");
+        assertThatThrownBy(() -> new WordTokenizer(List.of("red", "red"))).hasMessageContaining("duplicate");
+    }
+
+    @Test
+    void chatTemplateEncodesEachTurnOnItsOwnAndParsesBack() {
+        WordTokenizer t = WordTokenizer.train(CORPUS, 100, 2);
+        List<ChatMessage> chat = List.of(ChatMessage.user("What is 12 plus 7?"), ChatMessage.assistant("19."));
+        int[] ids = t.chatTemplate().render(chat, false);
+        assertThat(ids[0]).isEqualTo(ByteTokenizer.USER);
+        assertThat(t.chatTemplate().parse(ids)).isEqualTo(chat);
+        int[] prompt = PromptResponse.promptIds(t, "What is 12 plus 7?");
+        int[] response = PromptResponse.responseIds(t, "19.");
+        assertThat(prompt).startsWith(ByteTokenizer.USER).endsWith(ByteTokenizer.END_OF_TEXT, ByteTokenizer.ASSISTANT);
+        assertThat(PromptResponse.answerText(t, response)).isEqualTo("19.");
+    }
+
+    @Test
+    void serialisedFormReadsBackWithTheSameIds() {
+        WordTokenizer t = WordTokenizer.train(CORPUS, 100, 2);
+        TextTokenizer back = Tokenizers.fromJson(t.toJson());
+        assertThat(back).isInstanceOf(WordTokenizer.class);
+        assertThat(((WordTokenizer) back).pieces()).isEqualTo(t.pieces());
+        assertThat(back.encode("What is 23 plus 34?")).isEqualTo(t.encode("What is 23 plus 34?"));
+    }
+}
