@@ -67,6 +67,22 @@ class LayeringTest {
     }
 
     @Test
+    void differentiableCodeNeverHandsDjlAJavaBackedConstant() {
+        // DJL's NDArray.mul/div/maximum/minimum(Number) close the constant's Java buffer while autograd still holds
+        // it: the backward pass then reads freed memory (random NaN gradients). rlhf.model.Scalars is the safe form.
+        // Only the optimizer and clipping (run with autograd off) and inference may use the overloads.
+        String nd = "ai.djl.ndarray.NDArray";
+        String number = "java.lang.Number";
+        ArchRule rule = noClasses().that().resideOutsideOfPackages("rlhf.model.train..", "rlhf.model.generate..")
+                .should().callMethod(nd, "mul", number).orShould().callMethod(nd, "div", number)
+                .orShould().callMethod(nd, "maximum", number).orShould().callMethod(nd, "minimum", number)
+                .because("a constant kept for the backward pass must live in libtorch's memory (rlhf.model.Scalars)");
+        for (String module : List.of("model", "trainer-service", "reward-service", "policy-service")) {
+            rule.check(modules.get(module));
+        }
+    }
+
+    @Test
     void demoUsesOnlyThePlainPartsOfTheTrainer() {
         // demo/ has the trainer's jar without its dependencies (no Quarkus, no Kafka): only what the rule above keeps
         // plain may be used there, besides the trainer's wire contract.
