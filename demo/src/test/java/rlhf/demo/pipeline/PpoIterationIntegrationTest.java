@@ -100,7 +100,8 @@ class PpoIterationIntegrationTest {
             Job ppo;
             try (TrainerClient trainer = new TrainerClient(stack.portOf("trainer-service").orElseThrow())) {
                 trainer.run(JobKind.JOB_KIND_PRETRAIN, Map.of("layers", "1", "width", "32", "heads", "2",
-                        "context", Integer.toString(CONTEXT), "steps", "20", "batch-size", "4", "eval-windows", "8"),
+                        "context", Integer.toString(CONTEXT), "steps", "20", "batch-size", "4", "eval-windows", "8",
+                        "tokenizer", "bytes"), // writeTaskWorld measures prompts in bytes
                         Duration.ofMinutes(2), line -> { });
                 trainer.run(JobKind.JOB_KIND_SFT, Map.of("max-steps", "4", "batch-size", "4"), Duration.ofMinutes(2),
                         line -> { });
@@ -189,7 +190,7 @@ class PpoIterationIntegrationTest {
                 .map(d -> new Demonstration(d.id(), d.userId(), "train", d.category(), d.kind(), d.messages()))
                 .toList());
         Jsonl.write(data.resolve(TaskWorldData.COMPARISONS), comparisons(train(world.prompts("rm", 24, SEED + 3, users))));
-        ByteTokenizer tokenizer = new ByteTokenizer(); // the pretrain job's tokenizer
+        ByteTokenizer tokenizer = new ByteTokenizer(); // the tokenizer the pretrain job is asked for
         List<PromptRecord> ppo = new ArrayList<>();
         Set<String> fitting = new HashSet<>();
         for (PromptRecord p : train(world.prompts("ppo", 40, SEED + 4, users))) {
