@@ -7,17 +7,34 @@ import com.google.gson.GsonBuilder;
  * The shape of a GPT-2-architecture decoder; validated so that a bad config fails when it is made, not mid-forward.
  *
  * @param vocabSize     V, number of token ids
- * @param contextLength maximum sequence length (learned position embeddings)
+ * @param contextLength maximum sequence length
  * @param layers        L, number of transformer blocks
  * @param heads         H, attention heads per block
  * @param width         C, residual stream width; divisible by {@code heads}
  * @param dropout       dropout probability used in training mode (embeddings, attention, residual branches)
+ * @param positions     {@link #LEARNED_POSITIONS} (GPT-2: a learned embedding per position, added to the token's) or
+ *                      {@link #ROTARY_POSITIONS} (RoPE, Su et al. 2021: queries and keys rotated by their position, so
+ *                      attention scores depend on the distance between tokens; no position parameters)
  */
-public record GptConfig(int vocabSize, int contextLength, int layers, int heads, int width, float dropout) {
+public record GptConfig(int vocabSize, int contextLength, int layers, int heads, int width, float dropout,
+        String positions) {
+
+    /** GPT-2's learned absolute position embeddings ({@code wpe}). */
+    public static final String LEARNED_POSITIONS = "learned";
+    /** Rotary position embeddings on queries and keys. */
+    public static final String ROTARY_POSITIONS = "rotary";
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
+    /** A GPT-2 config: learned position embeddings. */
+    public GptConfig(int vocabSize, int contextLength, int layers, int heads, int width, float dropout) {
+        this(vocabSize, contextLength, layers, heads, width, dropout, LEARNED_POSITIONS);
+    }
+
     public GptConfig {
+        if (positions == null) { // written before rotary positions existed (Gson passes null for a missing field)
+            positions = LEARNED_POSITIONS;
+        }
         requirePositive("vocabSize", vocabSize);
         requirePositive("contextLength", contextLength);
         requirePositive("layers", layers);
@@ -29,6 +46,18 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int heads,
         if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
+        if (!LEARNED_POSITIONS.equals(positions) && !ROTARY_POSITIONS.equals(positions)) {
+            throw new IllegalArgumentException("positions must be '" + LEARNED_POSITIONS + "' or '" + ROTARY_POSITIONS
+                    + "', got " + positions);
+        }
+        if (ROTARY_POSITIONS.equals(positions) && (width / heads) % 2 != 0) {
+            throw new IllegalArgumentException("rotary positions need an even head width, got " + width / heads);
+        }
+    }
+
+    /** Whether queries and keys are rotated by position (no {@code wpe} parameter). */
+    public boolean rotary() {
+        return ROTARY_POSITIONS.equals(positions);
     }
 
     /** GPT-2 small: 12 layers, 12 heads, width 768, 50,257 tokens, 1,024 positions (124M parameters). */
@@ -45,12 +74,13 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int heads,
     public long parameterCount() {
         long c = width;
         long perLayer = 2 * c + (c * 3 * c + 3 * c) + (c * c + c) + 2 * c + (c * 4 * c + 4 * c) + (4 * c * c + c);
-        return (long) vocabSize * c + (long) contextLength * c + layers * perLayer + 2 * c + 2 * (c + 1);
+        long positionParameters = rotary() ? 0 : (long) contextLength * c;
+        return (long) vocabSize * c + positionParameters + layers * perLayer + 2 * c + 2 * (c + 1);
     }
 
     /** The same config with another dropout, e.g. 0 for inference-exact tests. */
     public GptConfig withDropout(float newDropout) {
-        return new GptConfig(vocabSize, contextLength, layers, heads, width, newDropout);
+        return new GptConfig(vocabSize, contextLength, layers, heads, width, newDropout, positions);
     }
 
     public String toJson() {
@@ -59,9 +89,9 @@ public record GptConfig(int vocabSize, int contextLength, int layers, int heads,
 
     public static GptConfig fromJson(String json) {
         GptConfig parsed = GSON.fromJson(json, GptConfig.class);
-        // Gson bypasses the canonical constructor; re-run validation.
+        // Older Gson versions bypass the canonical constructor; re-run validation.
         return new GptConfig(parsed.vocabSize, parsed.contextLength, parsed.layers, parsed.heads, parsed.width,
-                parsed.dropout);
+                parsed.dropout, parsed.positions);
     }
 
     private static void requirePositive(String name, int value) {

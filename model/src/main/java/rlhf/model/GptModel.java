@@ -31,11 +31,13 @@ public final class GptModel implements AutoCloseable {
     private static final float LAYER_NORM_EPS = 1e-5f;
     private static final float INIT_STD = 0.02f;
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
+    private static final double ROTARY_BASE = 10_000;
 
     private final GptConfig config;
     private final NDManager manager;
     private final Map<String, NDArray> parameters;
     private final BlockWeights[] blocks;
+    private final NDArray[] rotaryTables; // cos, sin (context, D/2); null for learned positions
 
     /** The weights of one transformer block, looked up once. */
     private record BlockWeights(NDArray ln1Weight, NDArray ln1Bias, NDArray attnWeight, NDArray attnBias,
@@ -56,6 +58,7 @@ public final class GptModel implements AutoCloseable {
                     param(p + "ln_2.weight"), param(p + "ln_2.bias"), param(p + "mlp.c_fc.weight"),
                     param(p + "mlp.c_fc.bias"), param(p + "mlp.c_proj.weight"), param(p + "mlp.c_proj.bias"));
         }
+        this.rotaryTables = config.rotary() ? rotaryTables(config, manager) : null;
     }
 
     /**
@@ -128,7 +131,9 @@ public final class GptModel implements AutoCloseable {
         long c = config.width();
         Map<String, Shape> shapes = new LinkedHashMap<>();
         shapes.put("wte.weight", new Shape(config.vocabSize(), c));
-        shapes.put("wpe.weight", new Shape(config.contextLength(), c));
+        if (!config.rotary()) {
+            shapes.put("wpe.weight", new Shape(config.contextLength(), c));
+        }
         for (int l = 0; l < config.layers(); l++) {
             String p = "h." + l + ".";
             shapes.put(p + "ln_1.weight", new Shape(c));
@@ -211,11 +216,16 @@ public final class GptModel implements AutoCloseable {
                     + config.contextLength());
         }
         boolean drop = training && config.dropout() > 0f;
-        NDArray x = embed(tokens, param("wte.weight"))  // (B, T, C)
-                .add(embed(positions, param("wpe.weight"))); // (B, T, C)
+        NDArray x = embed(tokens, param("wte.weight")); // (B, T, C)
+        Rotation rotation = null;
+        if (config.rotary()) {
+            rotation = rotation(positions);
+        } else {
+            x = x.add(embed(positions, param("wpe.weight"))); // (B, T, C)
+        }
         x = dropout(x, drop);
         for (int l = 0; l < config.layers(); l++) {
-            x = block(l, x, bias, drop, cache);
+            x = block(l, x, bias, drop, cache, rotation);
         }
         if (cache != null) {
             cache.advance((int) tokens.getShape().get(1));
@@ -249,15 +259,15 @@ public final class GptModel implements AutoCloseable {
         return hidden.matMul(w).squeeze(last).add(param(head + ".bias")); // (B, T)
     }
 
-    private NDArray block(int l, NDArray x, NDArray bias, boolean drop, KvCache cache) {
+    private NDArray block(int l, NDArray x, NDArray bias, boolean drop, KvCache cache, Rotation rotation) {
         BlockWeights w = blocks[l];
-        NDArray attended = attention(l, layerNorm(x, w.ln1Weight, w.ln1Bias), bias, drop, cache); // (B, T, C)
+        NDArray attended = attention(l, layerNorm(x, w.ln1Weight, w.ln1Bias), bias, drop, cache, rotation); // (B, T, C)
         x = x.add(dropout(attended, drop));
         NDArray mlp = mlp(w, layerNorm(x, w.ln2Weight, w.ln2Bias)); // (B, T, C)
         return x.add(dropout(mlp, drop));
     }
 
-    private NDArray attention(int l, NDArray x, NDArray bias, boolean drop, KvCache cache) {
+    private NDArray attention(int l, NDArray x, NDArray bias, boolean drop, KvCache cache, Rotation rotation) {
         BlockWeights w = blocks[l];
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
@@ -266,6 +276,10 @@ public final class GptModel implements AutoCloseable {
         NDArray q = Scalars.mul(splitHeads(qkv.get(0), b, t), 1f / (float) Math.sqrt(config.headDim())); // (B, H, T, D)
         NDArray k = splitHeads(qkv.get(1), b, t); // (B, H, T, D)
         NDArray v = splitHeads(qkv.get(2), b, t); // (B, H, T, D)
+        if (rotation != null) { // keys are cached rotated by their own position
+            q = rotation.apply(q);
+            k = rotation.apply(k);
+        }
         if (cache != null) {
             int start = cache.length();
             NDIndex newColumns = new NDIndex(":, :, {}:{}", start, start + t);
@@ -280,6 +294,50 @@ public final class GptModel implements AutoCloseable {
         NDArray y = att.matMul(v) // (B, H, T, D)
                 .transpose(0, 2, 1, 3).reshape(b, t, config.width()); // (B, T, C)
         return y.matMul(w.attnProjWeight).add(w.attnProjBias); // (B, T, C)
+    }
+
+    /**
+     * cos and sin of the rotary angles at each token's position, (B, 1, T, D/2): the pair (x_i, x_{i+D/2}) of a query
+     * or key at position p is rotated by the angle p·θ_i, θ_i = 10000^(−2i/D) (the GPT-NeoX half-split layout).
+     */
+    private record Rotation(NDArray cos, NDArray sin) {
+        NDArray apply(NDArray x) { // (B, H, T, D)
+            long half = x.getShape().get(3) / 2;
+            NDArray x1 = x.get(new NDIndex(":, :, :, :{}", half));
+            NDArray x2 = x.get(new NDIndex(":, :, :, {}:", half));
+            return x1.mul(cos).sub(x2.mul(sin)).concat(x2.mul(cos).add(x1.mul(sin)), 3);
+        }
+    }
+
+    private Rotation rotation(NDArray positions) {
+        NDArray[] tables = rotaryTables;
+        long b = positions.getShape().get(0);
+        long t = positions.getShape().get(1);
+        long half = config.headDim() / 2;
+        return new Rotation(embed(positions, tables[0]).reshape(b, 1, t, half),
+                embed(positions, tables[1]).reshape(b, 1, t, half));
+    }
+
+    /**
+     * The cos and sin tables, (context, D/2), made once with the model and owned by its manager: autograd keeps them
+     * for the backward pass, so they must outlive every forward (see {@link Scalars} for what happens otherwise), and
+     * an {@link ai.djl.ndarray.NDScope} open around the model's creation must not close them.
+     */
+    private static NDArray[] rotaryTables(GptConfig config, NDManager manager) {
+        int half = config.headDim() / 2;
+        int context = config.contextLength();
+        float[] cos = new float[context * half];
+        float[] sin = new float[context * half];
+        for (int p = 0; p < context; p++) {
+            for (int i = 0; i < half; i++) {
+                double angle = p * Math.pow(ROTARY_BASE, -2.0 * i / config.headDim());
+                cos[p * half + i] = (float) Math.cos(angle);
+                sin[p * half + i] = (float) Math.sin(angle);
+            }
+        }
+        NDArray[] tables = {manager.create(cos, new Shape(context, half)), manager.create(sin, new Shape(context, half))};
+        ai.djl.ndarray.NDScope.unregister(tables);
+        return tables;
     }
 
     private NDArray splitHeads(NDArray x, long b, long t) {

@@ -14,18 +14,28 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+/** The decoder's invariants, for GPT-2's learned positions and for rotary ones. */
 class GptModelTest {
     private static GptModel model;
+    private static GptModel rotary;
 
     @BeforeAll
     static void setUp() {
         model = TestModels.tiny(7);
+        rotary = TestModels.tiny(TestModels.tinyRotaryConfig(), 7);
     }
 
     @AfterAll
     static void tearDown() {
         model.close();
+        rotary.close();
+    }
+
+    static List<GptModel> bothPositionKinds() {
+        return List.of(model, rotary);
     }
 
     @Test
@@ -38,8 +48,9 @@ class GptModelTest {
         assertThat(c.parameterCount()).isBetween(124_000_000L, 124_500_000L);
     }
 
-    @Test
-    void aFutureTokenCannotChangeAPastLogit() {
+    @ParameterizedTest(autoCloseArguments = false) // the models are shared and closed once, after all tests
+    @MethodSource("bothPositionKinds")
+    void aFutureTokenCannotChangeAPastLogit(GptModel model) {
         int[] a = {1, 5, 9, 3, 7, 2, 8, 4, 6, 11};
         int[] b = a.clone();
         b[6] = 40;
@@ -52,8 +63,9 @@ class GptModelTest {
         assertThat(maxAbsDiff(la[9], lb[9])).as("later positions change").isGreaterThan(1e-3f);
     }
 
-    @Test
-    void leftPaddingGivesTheSameLogitsAsNoPadding() {
+    @ParameterizedTest(autoCloseArguments = false) // the models are shared and closed once, after all tests
+    @MethodSource("bothPositionKinds")
+    void leftPaddingGivesTheSameLogitsAsNoPadding(GptModel model) {
         int[] shortSeq = {3, 1, 4};
         int[] longSeq = {2, 7, 1, 8, 2, 8};
         float[][] alone = TestModels.fullLogits(model, shortSeq);
@@ -69,8 +81,9 @@ class GptModelTest {
         }
     }
 
-    @Test
-    void kvCacheGivesTheSameLogitsAsFullRecomputationAtEveryStep() {
+    @ParameterizedTest(autoCloseArguments = false) // the models are shared and closed once, after all tests
+    @MethodSource("bothPositionKinds")
+    void kvCacheGivesTheSameLogitsAsFullRecomputationAtEveryStep(GptModel model) {
         List<int[]> prompts = List.of(new int[] {5, 3, 8, 1, 9}, new int[] {2}, new int[] {7, 7, 4});
         int steps = 12;
         int v = model.config().vocabSize();
@@ -119,6 +132,67 @@ class GptModelTest {
             }
         }
         assertThat(maxDiff).isLessThan(1e-4f);
+    }
+
+    @Test
+    void rotaryAttentionDependsOnDistancesNotOnAbsolutePositions() {
+        int[] tokens = {5, 3, 8, 1, 9, 2};
+        float[][] at0 = logitsAt(rotary, tokens, 0);
+        float[][] at9 = logitsAt(rotary, tokens, 9);
+        float[][] learnedAt0 = logitsAt(model, tokens, 0);
+        float[][] learnedAt9 = logitsAt(model, tokens, 9);
+        for (int t = 0; t < tokens.length; t++) {
+            assertThat(at9[t]).as("position %d", t).containsExactly(at0[t], within(2e-3f));
+        }
+        // the test can tell: learned embeddings make the same tokens at other positions give other logits
+        assertThat(maxAbsDiff(learnedAt0[5], learnedAt9[5])).isGreaterThan(0.1f);
+        // and rotation does act: swapping two earlier tokens changes the last logits (attention sees order)
+        float[][] swapped = logitsAt(rotary, new int[] {3, 5, 8, 1, 9, 2}, 0);
+        assertThat(maxAbsDiff(swapped[5], at0[5])).isGreaterThan(1e-2f);
+    }
+
+    @Test
+    void rotaryConfigHasNoPositionParametersAndReadsBack() {
+        GptConfig c = TestModels.tinyRotaryConfig();
+        assertThat(GptModel.expectedShapes(c)).doesNotContainKey("wpe.weight");
+        assertThat(GptModel.expectedShapes(TestModels.tinyConfig())).containsKey("wpe.weight");
+        long shapes = GptModel.expectedShapes(c).values().stream().mapToLong(Shape::size).sum();
+        assertThat(c.parameterCount()).isEqualTo(shapes);
+        assertThat(TestModels.tinyConfig().parameterCount() - c.parameterCount()).isEqualTo(32L * 16);
+        assertThat(GptConfig.fromJson(c.toJson())).isEqualTo(c);
+        String beforeRotary = TestModels.tinyConfig().toJson().replaceAll(",\\s*\"positions\":\\s*\"learned\"", "");
+        assertThat(beforeRotary).doesNotContain("positions");
+        assertThat(GptConfig.fromJson(beforeRotary)).isEqualTo(TestModels.tinyConfig());
+        assertThatThrownBy(() -> new GptConfig(10, 8, 1, 2, 16, 0f, "sinusoidal")).hasMessageContaining("positions");
+        assertThatThrownBy(() -> new GptConfig(10, 8, 1, 2, 6, 0f, "rotary")).hasMessageContaining("even head width");
+        try (GptModel copy = rotary.copy()) {
+            assertThat(logitsAt(copy, new int[] {1, 2, 3}, 4)[2]).containsExactly(logitsAt(rotary, new int[] {1, 2, 3}, 4)[2],
+                    within(1e-6f));
+        }
+    }
+
+    /** Logits of one sequence whose positions start at {@code first} instead of 0. */
+    private static float[][] logitsAt(GptModel m0, int[] tokens, int first) {
+        int n = tokens.length;
+        long[] ids = new long[n];
+        long[] pos = new long[n];
+        boolean[][] valid = new boolean[1][n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = tokens[i];
+            pos[i] = first + i;
+            valid[0][i] = true;
+        }
+        try (NDManager m = m0.manager().newSubManager(); NDScope ignored = new NDScope()) {
+            NDArray h = m0.hidden(m.create(ids, new Shape(1, n)), m.create(pos, new Shape(1, n)),
+                    AttentionBias.create(m, valid, 0, n), false, null);
+            float[] flat = m0.logits(h).toFloatArray();
+            int v = m0.config().vocabSize();
+            float[][] out = new float[n][v];
+            for (int t = 0; t < n; t++) {
+                System.arraycopy(flat, t * v, out[t], 0, v);
+            }
+            return out;
+        }
     }
 
     @Test

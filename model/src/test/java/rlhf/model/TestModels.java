@@ -17,7 +17,19 @@ public final class TestModels {
 
     /** A random tiny model whose weights are scaled up so its logits are far from uniform. */
     public static GptModel tiny(long seed) {
-        GptModel model = GptModel.create(tinyConfig(), seed);
+        return tiny(tinyConfig(), seed);
+    }
+
+    /** The tiny config with rotary positions instead of learned ones. */
+    public static GptConfig tinyRotaryConfig() {
+        GptConfig c = tinyConfig();
+        return new GptConfig(c.vocabSize(), c.contextLength(), c.layers(), c.heads(), c.width(), 0f,
+                GptConfig.ROTARY_POSITIONS);
+    }
+
+    /** A random model of this config, weights scaled up as in {@link #tiny(long)}. */
+    public static GptModel tiny(GptConfig config, long seed) {
+        GptModel model = GptModel.create(config, seed);
         model.parameters().forEach((name, p) -> {
             if (!name.contains("ln_")) {
                 p.muli(10f);

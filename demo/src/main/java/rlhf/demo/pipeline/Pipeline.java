@@ -51,7 +51,7 @@ public final class Pipeline {
      * @param ppoIterations PPO iterations (each publishes one policy version); 0 skips the PPO stage
      */
     public record Settings(long seed, int pretrainSteps, double labelerNoise, int rmPrompts, int ppoIterations) {
-        public static final Settings DEFAULT = new Settings(1, 800, 0.1, Integer.MAX_VALUE, PPO_ITERATIONS);
+        public static final Settings DEFAULT = new Settings(1, 5000, 0.1, Integer.MAX_VALUE, PPO_ITERATIONS);
     }
 
     private final LocalStack stack;
@@ -74,7 +74,9 @@ public final class Pipeline {
                     Duration.ofHours(2), line -> out.accept("  " + line)));
             report(trainer.run(JobKind.JOB_KIND_SFT, Map.of(), Duration.ofHours(2), line -> out.accept("  " + line)));
             makeComparisons(data);
-            report(trainer.run(JobKind.JOB_KIND_REWARD_MODEL, Map.of(), Duration.ofHours(2), line -> out.accept("  " + line)));
+            // a few epochs: the task world's ~1.2k train comparisons are far fewer than InstructGPT's, so one is not enough
+            report(trainer.run(JobKind.JOB_KIND_REWARD_MODEL, Map.of("epochs", "4"), Duration.ofHours(2),
+                    line -> out.accept("  " + line)));
             if (settings.ppoIterations() > 0) {
                 ppo(trainer);
             }
@@ -143,8 +145,8 @@ public final class Pipeline {
         List<PromptRecord> prompts = Jsonl.read(data.resolve(TaskWorldData.RM_PROMPTS), PromptRecord.class);
         prompts = prompts.subList(0, Math.min(settings.rmPrompts(), prompts.size()));
         try (StoredPolicy sft = StoredPolicy.load(stack.modelStore(), "sft", 0)) {
-            out.accept(String.format("labeler: K = 4..9 answers per prompt from sft/v%d, noise %.2f", sft.version(),
-                    settings.labelerNoise()));
+            out.accept(String.format("labeler: K = 4..9 answers per prompt from sft/v%d at temperature %.1f, noise %.2f",
+                    sft.version(), ComparisonMaker.DEFAULT_TEMPERATURE, settings.labelerNoise()));
             ComparisonMaker.Result r = new ComparisonMaker(new Labeler("labeler-1", settings.labelerNoise(), settings.seed() + 40),
                     settings.seed() + 41).make(sft, prompts, 64, settings.seed() + 42, 48, line -> out.accept("  " + line));
             Jsonl.write(data.resolve(TaskWorldData.COMPARISONS), r.comparisons());

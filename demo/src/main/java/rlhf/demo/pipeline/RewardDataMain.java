@@ -27,14 +27,17 @@ public final class RewardDataMain {
         Path data = Path.of("target", "taskworld");
         double noise = 0.1;
         int limit = Integer.MAX_VALUE;
+        float temperature = ComparisonMaker.DEFAULT_TEMPERATURE;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--store" -> store = Path.of(args[++i]);
                 case "--data" -> data = Path.of(args[++i]);
                 case "--noise" -> noise = Double.parseDouble(args[++i]);
                 case "--limit" -> limit = Integer.parseInt(args[++i]);
+                case "--temperature" -> temperature = Float.parseFloat(args[++i]);
                 default -> {
-                    System.err.println("usage: RewardDataMain [--store DIR] [--data DIR] [--noise P] [--limit N]");
+                    System.err.println("usage: RewardDataMain [--store DIR] [--data DIR] [--noise P] [--limit N] "
+                            + "[--temperature T]");
                     System.exit(2);
                 }
             }
@@ -42,10 +45,10 @@ public final class RewardDataMain {
         List<PromptRecord> prompts = Jsonl.read(data.resolve(TaskWorldData.RM_PROMPTS), PromptRecord.class);
         prompts = prompts.subList(0, Math.min(limit, prompts.size()));
         try (StoredPolicy sft = StoredPolicy.load(store, "sft", 0)) {
-            System.out.printf("rm data: %d prompts, K = 4..9 answers each from sft/v%d, labeler noise %.2f%n",
-                    prompts.size(), sft.version(), noise);
+            System.out.printf("rm data: %d prompts, K = 4..9 answers each from sft/v%d at temperature %.2f, labeler "
+                    + "noise %.2f%n", prompts.size(), sft.version(), temperature, noise);
             ComparisonMaker.Result result = new ComparisonMaker(new Labeler("labeler-1", noise, 41), 42)
-                    .make(sft, prompts, 64, 43, 48, line -> System.out.println("  " + line));
+                    .make(sft, prompts, 64, 43, 48, temperature, line -> System.out.println("  " + line));
             Path out = data.resolve(TaskWorldData.COMPARISONS);
             Jsonl.write(out, result.comparisons());
             System.out.printf("rm data: wrote %d comparisons to %s (%d prompts skipped: all answers tied)%n",

@@ -23,8 +23,12 @@ public final class TaskWorldData {
 
     /** How many records each set gets. */
     public record Sizes(int corpus, int sft, int rm, int ppo, int eval) {
-        /** 1/10 of InstructGPT: ~13k SFT, ~33k RM and ~31k PPO prompts there. */
-        public static final Sizes DEFAULT = new Sizes(20_000, 1_300, 3_300, 3_100, 1_000);
+        /** 1/10 of InstructGPT: ~13k SFT, ~33k RM and ~31k PPO prompts there; a corpus of 1.5M word tokens. */
+        public static final Sizes DEFAULT = new Sizes(60_000, 1_300, 3_300, 3_100, 1_000);
+
+        public Sizes withCorpus(int documents) {
+            return new Sizes(documents, sft, rm, ppo, eval);
+        }
     }
 
     /** File names of the sets inside the output folder. */

@@ -18,18 +18,20 @@ public final class TaskWorldMain {
     public static void main(String[] args) {
         Path out = Path.of("target", "taskworld");
         long seed = 1;
+        TaskWorldData.Sizes sizes = TaskWorldData.Sizes.DEFAULT;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--seed" -> seed = Long.parseLong(args[++i]);
+                case "--corpus" -> sizes = sizes.withCorpus(Integer.parseInt(args[++i]));
                 default -> {
-                    System.err.println("usage: TaskWorldMain [--out DIR] [--seed N]");
+                    System.err.println("usage: TaskWorldMain [--out DIR] [--seed N] [--corpus DOCUMENTS]");
                     System.exit(2);
                 }
             }
         }
         System.out.println("task world: writing data sets to " + out.toAbsolutePath() + " (seed " + seed + ")");
-        Map<String, Integer> counts = new TaskWorldData(seed).writeAll(out, TaskWorldData.Sizes.DEFAULT,
+        Map<String, Integer> counts = new TaskWorldData(seed).writeAll(out, sizes,
                 line -> System.out.println("  " + line));
         System.out.println("task world: " + counts.values().stream().mapToInt(Integer::intValue).sum() + " records");
     }

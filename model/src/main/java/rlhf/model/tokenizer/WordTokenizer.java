@@ -21,24 +21,56 @@ import com.google.gson.JsonParser;
  * so every text still round-trips, as with {@link ByteTokenizer}, whose ids 0–259 (bytes, end of text, the three
  * roles) this tokenizer keeps; learned pieces follow from id 260.
  *
- * <p>For the task world this turns {@code What is 23 plus 34?} into 6 ids instead of 19 bytes: a tiny model then
- * sees a number or a word as one symbol, and each step covers about four times as much text.
+ * <p>Two {@link Options} make the ids easier for a tiny model to learn:
+ * <ul>
+ * <li>{@code splitDigits}: a number is cut into its digits, the first one carrying the space ({@code " 23"} →
+ * {@code " 2"}, {@code "3"}), so arithmetic is learned digit by digit instead of as a table of whole-number symbols;
+ * <li>{@code spaceBeforeText}: every text is encoded as if a space preceded it (SentencePiece's dummy prefix), and
+ * decoding drops that one space again. A word then has the same id at the start of an answer as inside a prompt:
+ * copying {@code red} from {@code Reverse the words: fox red} into the answer {@code red fox.} is copying ids.
+ * </ul>
+ * For the task world this turns {@code What is 23 plus 34?} into 8 ids instead of 19 bytes, and each training step
+ * covers about three times as much text as with bytes.
  */
 public final class WordTokenizer implements TextTokenizer {
     static final String JSON_TYPE = "rlhf-words-v1";
     private static final int FIRST_PIECE = ByteTokenizer.VOCAB_SIZE;
 
+    /**
+     * How text is cut.
+     *
+     * @param splitDigits numbers are cut into digits
+     * @param spaceBeforeText each text is encoded as if a space preceded it; decoding drops a leading space
+     */
+    public record Options(boolean splitDigits, boolean spaceBeforeText) {
+        /** Numbers whole, no leading space: the first version of this tokenizer. */
+        public static final Options PLAIN = new Options(false, false);
+        /** Digits and a leading space: what pretraining uses by default. */
+        public static final Options DIGITS_AND_LEADING_SPACE = new Options(true, true);
+    }
+
     private final List<String> pieces;
     private final List<byte[]> pieceBytes;
     private final Map<String, Integer> ids;
+    private final Options options;
 
-    /** A tokenizer with exactly these learned pieces, in id order from 260; each must be a multi-byte piece. */
+    /** A tokenizer with exactly these learned pieces and {@link Options#PLAIN} cutting. */
     public WordTokenizer(List<String> pieces) {
+        this(pieces, Options.PLAIN);
+    }
+
+    /**
+     * A tokenizer with exactly these learned pieces, in id order from 260; each must be a multi-byte piece of this
+     * cutting.
+     */
+    public WordTokenizer(List<String> pieces, Options options) {
+        this.options = options;
+        boolean splitDigits = options.splitDigits();
         this.pieces = List.copyOf(pieces);
         this.pieceBytes = new ArrayList<>(pieces.size());
         this.ids = new HashMap<>();
         for (String piece : this.pieces) {
-            List<String> split = split(piece);
+            List<String> split = split(piece, splitDigits);
             if (split.size() != 1 || piece.getBytes(StandardCharsets.UTF_8).length < 2) {
                 throw new IllegalArgumentException("not a single multi-byte piece: \"" + piece + "\"");
             }
@@ -54,12 +86,17 @@ public final class WordTokenizer implements TextTokenizer {
      * frequent first (ties in string order, so the result depends only on the corpus), at most {@code maxPieces}.
      */
     public static WordTokenizer train(Iterable<String> texts, int maxPieces, int minCount) {
+        return train(texts, maxPieces, minCount, Options.PLAIN);
+    }
+
+    /** As {@link #train(Iterable, int, int)}, with this cutting. */
+    public static WordTokenizer train(Iterable<String> texts, int maxPieces, int minCount, Options options) {
         if (maxPieces < 0 || minCount < 1) {
             throw new IllegalArgumentException("maxPieces must be >= 0 and minCount >= 1");
         }
         Map<String, Integer> counts = new HashMap<>();
         for (String text : texts) {
-            for (String piece : split(text)) {
+            for (String piece : split(withSpace(text, options), options.splitDigits())) {
                 if (piece.getBytes(StandardCharsets.UTF_8).length > 1) {
                     counts.merge(piece, 1, Integer::sum);
                 }
@@ -77,7 +114,7 @@ public final class WordTokenizer implements TextTokenizer {
         for (int i = 0; i < Math.min(maxPieces, frequent.size()); i++) {
             kept.add(frequent.get(i).getKey());
         }
-        return new WordTokenizer(kept);
+        return new WordTokenizer(kept, options);
     }
 
     /** Reads {@link #toJson()} back. */
@@ -88,11 +125,27 @@ public final class WordTokenizer implements TextTokenizer {
         }
         List<String> list = new ArrayList<>(array.size());
         array.forEach(e -> list.add(e.getAsString()));
-        return new WordTokenizer(list);
+        return new WordTokenizer(list, new Options(flag(root, "split_digits"), flag(root, "space_before_text")));
     }
 
-    /** The text cut into pieces: " word", "word", or one character (a code point). */
+    private static boolean flag(JsonObject root, String name) {
+        return root.has(name) && root.get(name).getAsBoolean();
+    }
+
+    private static String withSpace(String text, Options options) {
+        return options.spaceBeforeText() && !text.isEmpty() ? " " + text : text;
+    }
+
+    /** The text cut into pieces: " word", "word", or one character (a code point); numbers kept whole. */
     static List<String> split(String text) {
+        return split(text, false);
+    }
+
+    /**
+     * The text cut into pieces: " word", "word", or one character (a code point). With {@code splitDigits} a digit
+     * always ends its word, so {@code "a 203b"} gives {@code "a", " 2", "0", "3", "b"}.
+     */
+    static List<String> split(String text, boolean splitDigits) {
         List<String> out = new ArrayList<>();
         int i = 0;
         int n = text.length();
@@ -103,8 +156,10 @@ public final class WordTokenizer implements TextTokenizer {
                 i++;
                 cp = text.codePointAt(i);
             }
-            if (isWordChar(cp)) {
-                while (i < n && isWordChar(text.codePointAt(i))) {
+            if (splitDigits && isDigit(cp)) {
+                i += Character.charCount(cp);
+            } else if (isWordChar(cp)) {
+                while (i < n && isWordChar(text.codePointAt(i)) && !(splitDigits && isDigit(text.codePointAt(i)))) {
                     i += Character.charCount(text.codePointAt(i));
                 }
             } else {
@@ -113,6 +168,10 @@ public final class WordTokenizer implements TextTokenizer {
             out.add(text.substring(start, i));
         }
         return out;
+    }
+
+    private static boolean isDigit(int cp) {
+        return Character.isDigit(cp);
     }
 
     private static boolean isWordChar(int cp) {
@@ -124,10 +183,15 @@ public final class WordTokenizer implements TextTokenizer {
         return Collections.unmodifiableList(pieces);
     }
 
+    /** How this tokenizer cuts text. */
+    public Options options() {
+        return options;
+    }
+
     @Override
     public int[] encode(String text) {
-        List<String> split = split(text);
-        int[] out = new int[text.length() * 4];
+        List<String> split = split(withSpace(text, options), options.splitDigits());
+        int[] out = new int[text.length() * 4 + 4];
         int at = 0;
         for (String piece : split) {
             Integer id = ids.get(piece);
@@ -160,7 +224,7 @@ public final class WordTokenizer implements TextTokenizer {
             }
         }
         out.append(pending.toString(StandardCharsets.UTF_8));
-        return out.toString();
+        return options.spaceBeforeText() && !out.isEmpty() && out.charAt(0) == ' ' ? out.substring(1) : out.toString();
     }
 
     @Override
@@ -177,6 +241,8 @@ public final class WordTokenizer implements TextTokenizer {
     public String toJson() {
         JsonObject root = JsonParser.parseString(new ByteTokenizer().toJson()).getAsJsonObject();
         root.addProperty("type", JSON_TYPE);
+        root.addProperty("split_digits", options.splitDigits());
+        root.addProperty("space_before_text", options.spaceBeforeText());
         JsonArray array = new JsonArray();
         pieces.forEach(array::add);
         root.add("pieces", array);

@@ -78,4 +78,45 @@ class WordTokenizerTest {
         assertThat(((WordTokenizer) back).pieces()).isEqualTo(t.pieces());
         assertThat(back.encode("What is 23 plus 34?")).isEqualTo(t.encode("What is 23 plus 34?"));
     }
+
+    @Test
+    void splitDigitsCutsNumbersIntoDigitsTheFirstCarryingTheSpace() {
+        assertThat(WordTokenizer.split("What is 23 plus 4?", true)).containsExactly("What", " is", " 2", "3", " plus",
+                " 4", "?");
+        assertThat(WordTokenizer.split("a 203b x9", true)).containsExactly("a", " 2", "0", "3", "b", " x", "9");
+        WordTokenizer t = WordTokenizer.train(CORPUS, 100, 2, new WordTokenizer.Options(true, false));
+        // the space+digit pieces " 2", " 3", " 1", " 7", " 9", " 4" are each seen once: below the minimum count of 2,
+        // so they fall back to bytes while the words stay pieces.
+        assertThat(t.pieces()).containsExactly(" is", "What", " fox", " plus", " red", " the", " words", "Reverse");
+        int plus = 260 + t.pieces().indexOf(" plus");
+        assertThat(t.encode("23 plus 34")).containsExactly('2', '3', plus, ' ', '3', '4');
+        assertThat(t.decode(t.encode("What is 23 plus 34?"))).isEqualTo("What is 23 plus 34?");
+        assertThatThrownBy(() -> new WordTokenizer(List.of(" 23"), t.options())).hasMessageContaining("not a single");
+    }
+
+    @Test
+    void spaceBeforeTextGivesAWordTheSameIdAtTheStartOfAnAnswerAsInsideAPrompt() {
+        WordTokenizer t = WordTokenizer.train(CORPUS, 100, 2, WordTokenizer.Options.DIGITS_AND_LEADING_SPACE);
+        // every text counts as " " + text: " What" (3) and " Reverse" (2) replace "What" and "Reverse"
+        assertThat(t.pieces()).containsExactly(" What", " is", " Reverse", " fox", " plus", " red", " the", " words");
+        int red = 260 + t.pieces().indexOf(" red");
+        int fox = 260 + t.pieces().indexOf(" fox");
+        int[] prompt = t.encode("Reverse the words: red fox");
+        assertThat(prompt).endsWith(red, fox);
+        assertThat(t.encode("fox red.")).containsExactly(fox, red, '.');
+        assertThat(t.decode(new int[] {fox, red, '.'})).isEqualTo("fox red.");
+        assertThat(t.encode("")).isEmpty();
+        assertThat(t.decode(new int[0])).isEmpty();
+        for (String text : List.of("What is 23 plus 34?", " leading space", "  two", "x", "你好 🙂!", " ")) {
+            assertThat(t.decode(t.encode(text))).isEqualTo(text);
+        }
+        WordTokenizer back = (WordTokenizer) Tokenizers.fromJson(t.toJson());
+        assertThat(back.options()).isEqualTo(WordTokenizer.Options.DIGITS_AND_LEADING_SPACE);
+        assertThat(back.encode("What is 203 plus 34?")).isEqualTo(t.encode("What is 203 plus 34?"));
+        // a tokenizer.json of the first version (no option fields) reads back with the plain cutting
+        String old = WordTokenizer.train(CORPUS, 100, 2).toJson().replace(",\"split_digits\":false", "")
+                .replace(",\"space_before_text\":false", "");
+        assertThat(old).doesNotContain("split_digits");
+        assertThat(((WordTokenizer) Tokenizers.fromJson(old)).options()).isEqualTo(WordTokenizer.Options.PLAIN);
+    }
 }

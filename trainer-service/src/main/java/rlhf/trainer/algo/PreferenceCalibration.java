@@ -63,6 +63,73 @@ public final class PreferenceCalibration {
         return new Report(table, ece, correct / predicted.length, predicted.length);
     }
 
+    /**
+     * Temperature scaling (Guo et al. 2017) for a Bradley–Terry reward model: the factor s > 0 that makes
+     * P(w ≻ l) = σ(s·(r_w − r_l)) fit the labelers best, i.e. minimises the mean negative log-likelihood
+     * Σ softplus(−s·d) / n over the labeled pairs' reward margins d = r_w − r_l. The loss is convex in s, so Newton's
+     * method from s = 1 (with step halving) finds it; s is kept in [{@code MIN_SCALE}, {@code MAX_SCALE}]. Scaling
+     * every reward by s leaves each comparison's order, and so the accuracy, unchanged; only the probabilities move.
+     *
+     * @param margins r_winner − r_loser for each labeled pair (one per pair; ties carry no pair)
+     */
+    public static double fitScale(double[] margins) {
+        if (margins.length == 0) {
+            throw new IllegalArgumentException("need at least one labeled pair");
+        }
+        double s = 1;
+        double loss = scaledLoss(margins, s);
+        for (int iteration = 0; iteration < 100; iteration++) {
+            double gradient = 0;
+            double curvature = 0;
+            for (double d : margins) {
+                double pLoser = sigmoid(-s * d); // d/ds softplus(−s·d) = −d·σ(−s·d)
+                gradient -= d * pLoser;
+                curvature += d * d * pLoser * (1 - pLoser);
+            }
+            gradient /= margins.length;
+            curvature /= margins.length;
+            if (Math.abs(gradient) < 1e-12 || curvature <= 0) {
+                break;
+            }
+            double step = gradient / curvature;
+            double next = clampScale(s - step);
+            double nextLoss = scaledLoss(margins, next);
+            for (int halving = 0; halving < 40 && nextLoss > loss; halving++) {
+                step /= 2;
+                next = clampScale(s - step);
+                nextLoss = scaledLoss(margins, next);
+            }
+            if (nextLoss > loss || Math.abs(next - s) < 1e-12) {
+                break;
+            }
+            s = next;
+            loss = nextLoss;
+        }
+        return s;
+    }
+
+    /** The smallest and largest scale {@link #fitScale} returns. */
+    public static final double MIN_SCALE = 0.01;
+    public static final double MAX_SCALE = 20;
+
+    /** Mean of softplus(−s·d): the pairs' negative log-likelihood under the scale s. */
+    public static double scaledLoss(double[] margins, double s) {
+        double sum = 0;
+        for (double d : margins) {
+            double x = -s * d;
+            sum += Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+        }
+        return sum / margins.length;
+    }
+
+    private static double clampScale(double s) {
+        return Math.max(MIN_SCALE, Math.min(MAX_SCALE, s));
+    }
+
+    private static double sigmoid(double x) {
+        return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    }
+
     /** σ(r_a − r_b). */
     public static double preferenceProbability(double rewardA, double rewardB) {
         return 1 / (1 + Math.exp(-(rewardA - rewardB)));

@@ -8,7 +8,8 @@ import rlhf.trainer.ppo.PpoLearner;
 
 /**
  * What one PPO iteration measured, under the names the manifest, the job's metrics and {@code TrainerMetrics} share
- * ({@code ppo.*}); the step-time split is in seconds ({@code ppo.time.generation|scoring|reference|update}).
+ * ({@code ppo.*}); the step-time split is in wall-clock seconds ({@code ppo.time.generation|scoring|reference|update};
+ * see {@link WorkerTimes} for how the rollout wait is split between generation and scoring).
  */
 record IterationMetrics(int index, long fromVersion, Map<String, Double> values) {
 
@@ -41,6 +42,8 @@ record IterationMetrics(int index, long fromVersion, Map<String, Double> values)
         m.put("ppo.skipped.steps", (double) skippedSteps);
         m.put("ppo.time.generation", times.generationSeconds());
         m.put("ppo.time.scoring", times.scoringSeconds());
+        m.put("ppo.time.generation.request_sum", times.generationSumSeconds());
+        m.put("ppo.time.scoring.request_sum", times.scoringSumSeconds());
         m.put("ppo.time.reference", r.referenceSeconds());
         m.put("ppo.time.update", r.updateSeconds());
         return new IterationMetrics(index, fromVersion, Map.copyOf(m));

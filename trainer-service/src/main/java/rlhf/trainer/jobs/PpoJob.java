@@ -152,13 +152,15 @@ public final class PpoJob implements TrainingJob {
     /** One iteration: request → gather → learn → publish v+1 → announce → commit. */
     private JobResult iteration(int index, Checkpoint current, Run run) {
         long version = current.version();
+        long gatherStart = System.nanoTime();
         RolloutExchange.Gathered gathered = gather(version, run);
+        double gatherSeconds = (System.nanoTime() - gatherStart) / 1e9;
         if (run.monitor().cancelRequested()) {
             throw new JobCancelledException(index - 1);
         }
         List<RolloutSample> rollouts = usable(gathered, version, run);
         PpoLearner.IterationReport report = run.learner().learn(rollouts, run.training()::step);
-        IterationMetrics metrics = IterationMetrics.of(index, version, gathered, report, WorkerTimes.of(rollouts),
+        IterationMetrics metrics = IterationMetrics.of(index, version, gathered, report, WorkerTimes.of(rollouts, gatherSeconds),
                 run.training().skipped());
         metrics.report(run.monitor());
         Models models = run.models();

@@ -26,7 +26,7 @@ import rlhf.trainer.data.JsonlFile;
 
 /**
  * Pretraining from scratch (the GPT-3 stage InstructGPT starts from): next-token cross-entropy on random windows of
- * the concatenated corpus documents, byte tokenizer; reports the held-out loss against the unigram entropy and
+ * the concatenated corpus documents, word or byte tokenizer; reports the held-out loss against the unigram entropy and
  * publishes {@code base/vN}.
  */
 public final class PretrainJob implements TrainingJob {
@@ -74,10 +74,11 @@ public final class PretrainJob implements TrainingJob {
             int[][] heldOutWindows = windows(streams.heldOut());
             double unigram = UnigramEntropy.crossEntropy(streams.train(), streams.heldOut(), tokenizer.vocabSize());
             GptConfig config = new GptConfig(tokenizer.vocabSize(), p.context(), p.layers(), p.heads(), p.width(),
-                    p.dropout());
+                    p.dropout(), p.positions());
             monitor.log(String.format(Locale.ROOT, "pretrain: %,d documents, %,d train / %,d held-out tokens, "
-                    + "%,d parameters, %d steps of %d x %d tokens", documents.size(), streams.train().length,
-                    streams.heldOut().length, config.parameterCount(), p.steps(), p.batchSize(), p.context()));
+                    + "%,d parameters, %s positions, %d steps of %d x %d tokens", documents.size(), streams.train().length,
+                    streams.heldOut().length, config.parameterCount(), config.positions(), p.steps(), p.batchSize(),
+                    p.context()));
             try (GptModel model = GptModel.create(config, p.seed())) {
                 Map<String, Double> metrics = train(model, streams.train(), heldOutWindows, monitor);
                 metrics.put("pretrain.unigram.entropy", unigram);
@@ -130,9 +131,12 @@ public final class PretrainJob implements TrainingJob {
         for (int i : train) {
             texts.addAll(documents.get(i).texts());
         }
-        WordTokenizer words = WordTokenizer.train(texts, p.vocabMaxPieces(), p.vocabMinCount());
+        WordTokenizer words = WordTokenizer.train(texts, p.vocabMaxPieces(), p.vocabMinCount(),
+                new WordTokenizer.Options(p.numbers().equals("digits"), p.leadingSpace()));
         monitor.log(String.format(Locale.ROOT, "pretrain: word tokenizer with %,d learned pieces (seen >= %d times), "
-                + "vocabulary %,d", words.pieces().size(), p.vocabMinCount(), words.vocabSize()));
+                + "vocabulary %,d, numbers %s, %s", words.pieces().size(), p.vocabMinCount(), words.vocabSize(),
+                p.numbers().equals("digits") ? "cut into digits" : "whole",
+                p.leadingSpace() ? "a space before each text" : "no space before a text"));
         return words;
     }
 

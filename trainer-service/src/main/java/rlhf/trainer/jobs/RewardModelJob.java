@@ -9,6 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import ai.djl.ndarray.NDArray;
+import rlhf.model.GptModel;
+import rlhf.model.score.Scorer;
 import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.LoadedCheckpoint;
 import rlhf.model.tokenizer.PromptResponse;
@@ -17,6 +20,7 @@ import rlhf.trainer.data.DatasetRef;
 import rlhf.trainer.data.JsonlFile;
 import rlhf.trainer.data.RankedComparison;
 import rlhf.trainer.data.Split;
+import rlhf.trainer.algo.PreferenceCalibration;
 
 /**
  * The reward model (InstructGPT §3.5, eq. 1): initialised from the newest SFT model with its scalar reward head,
@@ -79,6 +83,9 @@ public final class RewardModelJob implements TrainingJob {
             }
             float loss = trainer.train(sft.model(), splits.train(), monitor, "rm");
             metrics.put("rm.train.loss", (double) loss);
+            if (p.calibrate() && !splits.validation().isEmpty()) {
+                calibrate(sft.model(), splits.validation(), metrics, report);
+            }
             evaluate(sft, splits, metrics, report, monitor);
             report.forEach(monitor::log);
             return Publication.publish(store, kind(), StoreKinds.REWARD, sft.model(), sft.tokenizer(),
@@ -95,6 +102,41 @@ public final class RewardModelJob implements TrainingJob {
             bySplit.get(c.split()).add(EncodedComparison.encode(c, tokenizer, context));
         }
         return new Splits(bySplit.get(Split.TRAIN), bySplit.get(Split.VALIDATION), bySplit.get(Split.TEST));
+    }
+
+    /**
+     * Temperature scaling on the validation users: fits s (see {@link PreferenceCalibration#fitScale}) and multiplies
+     * the reward head's weight and bias by it, so every served reward, and every margin, is s times the trained one.
+     */
+    private static void calibrate(GptModel model, List<EncodedComparison> validation, Map<String, Double> metrics,
+            List<String> report) {
+        List<Scorer.Example> answers = new ArrayList<>();
+        validation.forEach(c -> answers.addAll(c.answers()));
+        float[] rewards = RewardScoring.score(model, answers, 64);
+        List<Double> margins = new ArrayList<>();
+        int offset = 0;
+        for (EncodedComparison c : validation) {
+            for (int[] pair : c.pairs()) {
+                margins.add((double) rewards[offset + pair[0]] - rewards[offset + pair[1]]);
+            }
+            offset += c.answers().size();
+        }
+        double[] d = margins.stream().mapToDouble(Double::doubleValue).toArray();
+        double scale = PreferenceCalibration.fitScale(d);
+        for (String name : List.of("reward_head.weight", "reward_head.bias")) {
+            NDArray head = model.parameters().get(name);
+            float[] values = head.toFloatArray();
+            for (int i = 0; i < values.length; i++) {
+                values[i] *= (float) scale;
+            }
+            head.set(values);
+        }
+        metrics.put("rm.calibration.scale", scale);
+        metrics.put("rm.calibration.validation.nll.before", PreferenceCalibration.scaledLoss(d, 1));
+        metrics.put("rm.calibration.validation.nll.after", PreferenceCalibration.scaledLoss(d, scale));
+        report.add(String.format(Locale.ROOT, "rm calibration: rewards scaled by %.4f (temperature scaling on %d "
+                + "validation pairs: NLL %.4f -> %.4f); accuracy is unchanged, test users were not used", scale, d.length,
+                PreferenceCalibration.scaledLoss(d, 1), PreferenceCalibration.scaledLoss(d, scale)));
     }
 
     private void evaluate(LoadedCheckpoint model, Splits splits, Map<String, Double> metrics, List<String> report,
@@ -118,6 +160,7 @@ public final class RewardModelJob implements TrainingJob {
             metrics.put(prefix + "pairs", (double) r.calibration().pairs());
             if (!Double.isNaN(r.oracleAccuracy())) {
                 metrics.put(prefix + "rubric_accuracy", r.oracleAccuracy());
+                metrics.put(prefix + "accuracy_vs_rubric", r.accuracyVsRubric());
             }
             report.addAll(r.lines(set.getKey()));
         }

@@ -11,10 +11,12 @@ import java.nio.file.Path;
  * @param promptsPerBatch comparisons per step; each is one batched forward of its K answers
  * @param calibrationBins bins of the reliability table
  * @param robustness the hh-rlhf train-PM / test-PM check, when enabled
+ * @param calibrate temperature scaling after training: the reward head is multiplied by the factor that best fits the
+ *        validation users' comparisons (the test users stay untouched, so their ECE is an honest held-out number)
  */
 public record RewardModelParameters(Path comparisons, int sftVersion, int epochs, int promptsPerBatch, int maxSteps,
         OptimizerParameters optimizer, long seed, int calibrationBins, boolean robustnessCheck,
-        RobustnessParameters robustness) {
+        RobustnessParameters robustness, boolean calibrate) {
 
     /** The comparisons file name looked up in a data folder. */
     public static final String COMPARISONS_FILE = "comparisons.jsonl";
@@ -30,6 +32,7 @@ public record RewardModelParameters(Path comparisons, int sftVersion, int epochs
                 p.longIn("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE),
                 p.intIn("calibration-bins", 10, 1, 100),
                 p.bool("robustness-check", false),
-                RobustnessParameters.read(p));
+                RobustnessParameters.read(p),
+                p.bool("calibrate", true));
     }
 }

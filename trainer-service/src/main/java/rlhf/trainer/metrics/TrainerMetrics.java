@@ -27,8 +27,8 @@ import rlhf.trainer.jobs.StepProgress;
  * (mean |generator − trainer| log-prob per token)</li>
  * <li>{@code rlhf.ppo.rollouts}, {@code rlhf.ppo.stale.rollouts} (counters: rollouts learned from, rollouts dropped
  * as older than the staleness bound; their rate is rollouts/s)</li>
- * <li>{@code rlhf.ppo.time{phase}} (timer, one record per iteration): {@code generation} and {@code scoring} as the
- * rollout workers reported them, {@code reference} (recomputed log-probs, SFT reference and values), {@code update}
+ * <li>{@code rlhf.ppo.time{phase}} (timer, one record per iteration, wall-clock): {@code generation} and
+ * {@code scoring} (the trainer's wait for the rollouts, split in the proportion the workers reported), {@code reference} (recomputed log-probs, SFT reference and values), {@code update}
  * (the PPO epochs)</li>
  * </ul>
  */

@@ -47,4 +47,25 @@ class SftLossAndCalibrationTest {
         }
         assertThat(PreferenceCalibration.evaluate(p, y, 10).expectedCalibrationError()).isLessThan(0.01);
     }
+
+    @Test
+    void temperatureScaleByHand() {
+        // three pairs won by the higher reward and one lost, all at margin 1: minimise 3·softplus(−s) + softplus(s);
+        // the derivative vanishes where σ(s) = 3·σ(−s), i.e. σ(s) = 0.75, s = ln 3 = 1.0986123
+        double s = PreferenceCalibration.fitScale(new double[] {1, 1, 1, -1});
+        assertThat(s).isCloseTo(Math.log(3), org.assertj.core.api.Assertions.within(1e-9));
+        // margins twice too small for the labelers (P = σ(2d) generated, d seen): the fitted scale is about 2
+        java.util.Random random = new java.util.Random(5);
+        double[] margins = new double[100_000];
+        for (int i = 0; i < margins.length; i++) {
+            double d = random.nextGaussian();
+            boolean higherWins = random.nextDouble() < 1 / (1 + Math.exp(-2 * d));
+            margins[i] = higherWins ? d : -d;
+        }
+        assertThat(PreferenceCalibration.fitScale(margins)).isCloseTo(2, org.assertj.core.api.Assertions.within(0.05));
+        assertThat(PreferenceCalibration.scaledLoss(new double[] {1, -1}, 0))
+                .isCloseTo(Math.log(2), org.assertj.core.api.Assertions.within(1e-12));
+        // a perfectly separated set wants an infinite scale: it stops at the bound instead of diverging
+        assertThat(PreferenceCalibration.fitScale(new double[] {1, 2})).isEqualTo(PreferenceCalibration.MAX_SCALE);
+    }
 }

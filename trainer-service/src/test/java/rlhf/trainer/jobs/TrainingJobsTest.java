@@ -1,6 +1,7 @@
 package rlhf.trainer.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
@@ -74,7 +75,12 @@ class TrainingJobsTest {
         Map<String, Double> m = result.metrics();
         assertThat(m.get("rm.heldout.accuracy")).isGreaterThanOrEqualTo(0.9);
         assertThat(m.get("rm.heldout.rubric_accuracy")).isEqualTo(1.0); // noise-free labels: the rubric is the ceiling
+        // with noise-free labels the labeler's order is the rubric's, so both accuracies count the same pairs alike
+        assertThat(m.get("rm.heldout.accuracy_vs_rubric")).isCloseTo(m.get("rm.heldout.accuracy"), within(1e-9));
         assertThat(m).containsKeys("rm.validation.ece", "rm.test.ece", "rm.pairwise_accuracy", "rm.ece");
+        // temperature scaling never makes the validation fit worse; it is reported with the scale it applied
+        assertThat(m.get("rm.calibration.validation.nll.after")).isLessThanOrEqualTo(m.get("rm.calibration.validation.nll.before"));
+        assertThat(m.get("rm.calibration.scale")).isBetween(0.01, 20.0);
         assertThat(result.report()).anyMatch(l -> l.contains("P(a>b) bin"));
         assertThat(monitor.metrics).containsKeys("rm.accuracy", "rm.ece");
         assertThat(result.parents()).containsExactly("sft/v1");
