@@ -88,7 +88,7 @@ class LayeringTest {
         // plain may be used there, besides the trainer's wire contract.
         noClasses().should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("rlhf.trainer..")
                         .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage("rlhf.trainer.algo..",
-                                "rlhf.trainer.eval..", "rlhf.trainer.v1.."))))
+                                "rlhf.trainer.ppo..", "rlhf.trainer.eval..", "rlhf.trainer.v1.."))))
                 .because("the trainer's service code needs Quarkus and Kafka, which demo/ does not load")
                 .check(modules.get("demo"));
     }
