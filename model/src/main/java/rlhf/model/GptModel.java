@@ -310,12 +310,11 @@ public final class GptModel implements AutoCloseable {
     }
 
     private Rotation rotation(NDArray positions) {
-        NDArray[] tables = rotaryTables;
         long b = positions.getShape().get(0);
         long t = positions.getShape().get(1);
         long half = config.headDim() / 2;
-        return new Rotation(embed(positions, tables[0]).reshape(b, 1, t, half),
-                embed(positions, tables[1]).reshape(b, 1, t, half));
+        return new Rotation(embed(positions, rotaryTables[0]).reshape(b, 1, t, half),
+                embed(positions, rotaryTables[1]).reshape(b, 1, t, half));
     }
 
     /**

@@ -136,11 +136,6 @@ public final class WordTokenizer implements TextTokenizer {
         return options.spaceBeforeText() && !text.isEmpty() ? " " + text : text;
     }
 
-    /** The text cut into pieces: " word", "word", or one character (a code point); numbers kept whole. */
-    static List<String> split(String text) {
-        return split(text, false);
-    }
-
     /**
      * The text cut into pieces: " word", "word", or one character (a code point). With {@code splitDigits} a digit
      * always ends its word, so {@code "a 203b"} gives {@code "a", " 2", "0", "3", "b"}.

@@ -14,11 +14,11 @@ class WordTokenizerTest {
 
     @Test
     void piecesAreWordsWithTheirLeadingSpaceOrSingleCharacters() {
-        assertThat(WordTokenizer.split("What is 23 plus 34?")).containsExactly("What", " is", " 23", " plus", " 34", "?");
-        assertThat(WordTokenizer.split("Q: I'm  fine.\nA:")).containsExactly("Q", ":", " I'm", " ", " fine", ".", "\n",
+        assertThat(WordTokenizer.split("What is 23 plus 34?", false)).containsExactly("What", " is", " 23", " plus", " 34", "?");
+        assertThat(WordTokenizer.split("Q: I'm  fine.\nA:", false)).containsExactly("Q", ":", " I'm", " ", " fine", ".", "\n",
                 "A", ":");
-        assertThat(WordTokenizer.split("你好 🙂!")).containsExactly("你好", " ", "🙂", "!");
-        assertThat(WordTokenizer.split("")).isEmpty();
+        assertThat(WordTokenizer.split("你好 🙂!", false)).containsExactly("你好", " ", "🙂", "!");
+        assertThat(WordTokenizer.split("", false)).isEmpty();
     }
 
     @Test

@@ -16,11 +16,11 @@ import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.LoadedCheckpoint;
 import rlhf.model.tokenizer.PromptResponse;
 import rlhf.model.tokenizer.TextTokenizer;
+import rlhf.trainer.algo.PreferenceCalibration;
 import rlhf.trainer.data.DatasetRef;
 import rlhf.trainer.data.JsonlFile;
 import rlhf.trainer.data.RankedComparison;
 import rlhf.trainer.data.Split;
-import rlhf.trainer.algo.PreferenceCalibration;
 
 /**
  * The reward model (InstructGPT §3.5, eq. 1): initialised from the newest SFT model with its scalar reward head,
@@ -131,12 +131,14 @@ public final class RewardModelJob implements TrainingJob {
             }
             head.set(values);
         }
+        double before = PreferenceCalibration.scaledLoss(d, 1);
+        double after = PreferenceCalibration.scaledLoss(d, scale);
         metrics.put("rm.calibration.scale", scale);
-        metrics.put("rm.calibration.validation.nll.before", PreferenceCalibration.scaledLoss(d, 1));
-        metrics.put("rm.calibration.validation.nll.after", PreferenceCalibration.scaledLoss(d, scale));
+        metrics.put("rm.calibration.validation.nll.before", before);
+        metrics.put("rm.calibration.validation.nll.after", after);
         report.add(String.format(Locale.ROOT, "rm calibration: rewards scaled by %.4f (temperature scaling on %d "
                 + "validation pairs: NLL %.4f -> %.4f); accuracy is unchanged, test users were not used", scale, d.length,
-                PreferenceCalibration.scaledLoss(d, 1), PreferenceCalibration.scaledLoss(d, scale)));
+                before, after));
     }
 
     private void evaluate(LoadedCheckpoint model, Splits splits, Map<String, Double> metrics, List<String> report,
