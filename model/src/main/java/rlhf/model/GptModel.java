@@ -28,6 +28,8 @@ import java.util.Random;
  * <p>Shape legend: B batch, T query length, S key length (cache), C width, H heads, D = C / H, V vocabulary.
  */
 public final class GptModel implements AutoCloseable {
+    /** β of the reward's likelihood term, present when {@link GptConfig#rewardLikelihood()}; initialised to 1. */
+    public static final String LIKELIHOOD_WEIGHT = "reward_head.likelihood_weight";
     private static final float LAYER_NORM_EPS = 1e-5f;
     private static final float INIT_STD = 0.02f;
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
@@ -74,7 +76,9 @@ public final class GptModel implements AutoCloseable {
             String name = e.getKey();
             Shape shape = e.getValue();
             float[] values;
-            if (name.startsWith("ln_") || name.contains(".ln_")) {
+            if (name.equals(LIKELIHOOD_WEIGHT)) {
+                values = constant(shape, 1f);
+            } else if (name.startsWith("ln_") || name.contains(".ln_")) {
                 values = constant(shape, name.endsWith("weight") ? 1f : 0f);
             } else if (name.endsWith("bias")) {
                 values = constant(shape, 0f);
@@ -153,6 +157,9 @@ public final class GptModel implements AutoCloseable {
         shapes.put("ln_f.bias", new Shape(c));
         shapes.put("reward_head.weight", new Shape(c));
         shapes.put("reward_head.bias", new Shape(1));
+        if (config.rewardLikelihood()) {
+            shapes.put(LIKELIHOOD_WEIGHT, new Shape(1));
+        }
         shapes.put("value_head.weight", new Shape(c));
         shapes.put("value_head.bias", new Shape(1));
         return shapes;
@@ -246,6 +253,33 @@ public final class GptModel implements AutoCloseable {
     /** Reward head, a projection of each hidden state to one number: (B, T, C) → (B, T). */
     public NDArray rewards(NDArray hidden) {
         return scalarHead(hidden, "reward_head");
+    }
+
+    /** β of the reward's likelihood term, shape (1); only for a config with {@code rewardLikelihood}. */
+    public NDArray likelihoodWeight() {
+        if (!config.rewardLikelihood()) {
+            throw new IllegalStateException("this model's reward has no likelihood term");
+        }
+        return param(LIKELIHOOD_WEIGHT);
+    }
+
+    /**
+     * A deep copy whose reward adds β · the mean response log-probability (β = {@code beta}) to the reward head; every
+     * other weight is copied unchanged. Used to start a reward model from an SFT model.
+     */
+    public GptModel withRewardLikelihood(float beta) {
+        NDList list = new NDList();
+        parameters.forEach((name, array) -> {
+            if (!name.equals(LIKELIHOOD_WEIGHT)) {
+                list.add(array);
+            }
+        });
+        try (NDManager scratch = NDManager.newBaseManager()) {
+            NDArray weight = scratch.create(new float[] {beta}, new Shape(1));
+            weight.setName(LIKELIHOOD_WEIGHT);
+            list.add(weight);
+            return fromNamedArrays(config.withRewardLikelihood(true), list);
+        }
     }
 
     /** Value head, per-token V(s): (B, T, C) → (B, T). */

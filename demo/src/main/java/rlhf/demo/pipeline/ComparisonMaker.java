@@ -83,7 +83,7 @@ public final class ComparisonMaker {
             ranked.add(new RankedAnswer(a, j.likert(),
                     j.labels().stream().map(l -> l.name().toLowerCase()).sorted().toList()));
         }
-        return new ComparisonRecord("cmp-" + prompt.id(), prompt.userId(), prompt.split(), prompt.prompt(), null, ranked,
-                tiers, labeler.id(), "simulated");
+        return new ComparisonRecord("cmp-" + prompt.id(), prompt.userId(), prompt.split(), prompt.category(),
+                prompt.prompt(), null, ranked, tiers, labeler.id(), "simulated");
     }
 }

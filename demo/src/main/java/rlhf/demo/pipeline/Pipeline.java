@@ -74,8 +74,9 @@ public final class Pipeline {
                     Duration.ofHours(2), line -> out.accept("  " + line)));
             report(trainer.run(JobKind.JOB_KIND_SFT, Map.of(), Duration.ofHours(2), line -> out.accept("  " + line)));
             makeComparisons(data);
-            // a few epochs: the task world's ~1.2k train comparisons are far fewer than InstructGPT's, so one is not enough
-            report(trainer.run(JobKind.JOB_KIND_REWARD_MODEL, Map.of("epochs", "4"), Duration.ofHours(2),
+            // two epochs: the task world's ~1.3k train comparisons are far fewer than InstructGPT's, so one is not enough;
+            // more train the SFT model's knowledge away (issue 4's notes)
+            report(trainer.run(JobKind.JOB_KIND_REWARD_MODEL, Map.of("epochs", "2"), Duration.ofHours(2),
                     line -> out.accept("  " + line)));
             if (settings.ppoIterations() > 0) {
                 ppo(trainer);

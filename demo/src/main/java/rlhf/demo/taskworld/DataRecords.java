@@ -41,10 +41,12 @@ public final class DataRecords {
     /**
      * A labeler's ranking of K answers to one prompt: {@code ranking} lists tiers of answer indexes, best first;
      * answers in one tier are tied. The prompt is either {@code prompt} (text) or {@code messages} (a
-     * conversation whose answer is the next assistant turn).
+     * conversation whose answer is the next assistant turn). {@code category} is the prompt's use case when known
+     * (InstructGPT's metadata), so evaluations can report per category.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ComparisonRecord(String id, String userId, String split, String prompt, List<Message> messages,
+    public record ComparisonRecord(String id, String userId, String split, String category, String prompt,
+            List<Message> messages,
             List<RankedAnswer> answers, List<List<Integer>> ranking, String labelerId, String source) {
     }
 }

@@ -37,7 +37,7 @@ public final class Importers {
         List<RankedAnswer> answers = List.of(
                 new RankedAnswer(chosen.substring(cut + ASSISTANT.length()).strip(), null, null),
                 new RankedAnswer(rejected.substring(cut + ASSISTANT.length()).strip(), null, null));
-        return new ComparisonRecord(id, null, null, null, messages, answers, List.of(List.of(0), List.of(1)), null,
+        return new ComparisonRecord(id, null, null, null, null, messages, answers, List.of(List.of(0), List.of(1)), null,
                 "import:hh-rlhf");
     }
 
@@ -68,7 +68,7 @@ public final class Importers {
         if (tiers.size() < 2) {
             throw new IllegalArgumentException(id + ": ranks: all completions tied, no preference to learn");
         }
-        return new ComparisonRecord(id, null, null, prompt, null, answers, List.copyOf(tiers.values()), null,
+        return new ComparisonRecord(id, null, null, null, prompt, null, answers, List.copyOf(tiers.values()), null,
                 "import:instructgpt");
     }
 

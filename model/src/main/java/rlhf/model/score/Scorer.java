@@ -4,16 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import rlhf.model.GptModel;
-import rlhf.model.TokenBatch;
 
 /**
  * Teacher-forced scoring of (prompt, response) pairs in one forward pass: per response token the log-probability,
- * the entropy of the policy at that step and the value estimate, plus the reward head's score at the last response
- * token (InstructGPT's reward model reads the final token).
+ * the entropy of the policy at that step and the value estimate, plus the reward r(x, y) of {@link SequenceRewards}
+ * (InstructGPT's reward model reads the final token).
  *
  * <p>Response token j of an example is predicted from position P + j − 1 (P = prompt length), so the prompt must
  * hold at least one token. Values are V(s) at that same position: the state before the token is chosen.
@@ -48,7 +46,7 @@ public final class Scorer {
      * @param logProbs   (B, R) log π(a_t | s_t)
      * @param entropies  (B, R) H(π(· | s_t)) in nats
      * @param values     (B, R) V(s_t) from the value head
-     * @param rewards    (B) reward head at the last response token
+     * @param rewards    (B) r(x, y) as {@link SequenceRewards} defines it
      * @param actionMask (B, R) 1 for real response tokens, 0 for padding
      */
     public record ScoreTensors(NDArray logProbs, NDArray entropies, NDArray values, NDArray rewards,
@@ -60,44 +58,18 @@ public final class Scorer {
      * {@code manager}; call it inside an NDScope.
      */
     public ScoreTensors forward(NDManager manager, List<Example> examples, boolean training) {
-        int b = examples.size();
-        List<int[]> sequences = new ArrayList<>(b);
-        int maxResponse = 0;
-        for (Example e : examples) {
-            int[] seq = new int[e.prompt.length + e.response.length];
-            System.arraycopy(e.prompt, 0, seq, 0, e.prompt.length);
-            System.arraycopy(e.response, 0, seq, e.prompt.length, e.response.length);
-            sequences.add(seq);
-            maxResponse = Math.max(maxResponse, e.response.length);
-        }
-        TokenBatch batch = TokenBatch.rightPadded(sequences);
-        int t = batch.length();
-        long[] nextTokens = new long[b * t];
-        long[] predictedFrom = new long[b * maxResponse];
-        long[] lastToken = new long[b];
-        float[] mask = new float[b * maxResponse];
-        for (int i = 0; i < b; i++) {
-            int[] seq = sequences.get(i);
-            for (int p = 0; p + 1 < seq.length; p++) {
-                nextTokens[i * t + p] = seq[p + 1];
-            }
-            Example e = examples.get(i);
-            for (int j = 0; j < e.response.length; j++) {
-                predictedFrom[i * maxResponse + j] = e.prompt.length + j - 1L;
-                mask[i * maxResponse + j] = 1f;
-            }
-            lastToken[i] = seq.length - 1L;
-        }
-        NDArray hidden = model.hidden(manager, batch, training); // (B, T, C)
+        PackedExamples packed = new PackedExamples(examples);
+        NDArray hidden = model.hidden(manager, packed.batch, training); // (B, T, C)
         NDArray logp = model.logits(hidden).logSoftmax(2); // (B, T, V)
-        NDArray tokenLogp = logp.gather(manager.create(nextTokens, new Shape(b, t, 1)), 2).squeeze(2); // (B, T)
+        NDArray tokenLogp = logp.gather(packed.nextTokens(manager), 2).squeeze(2); // (B, T)
         NDArray entropy = logp.exp().mul(logp).sum(new int[] {2}).neg(); // (B, T)
-        NDArray index = manager.create(predictedFrom, new Shape(b, maxResponse)); // (B, R)
-        NDArray actionMask = manager.create(mask, new Shape(b, maxResponse)); // (B, R)
-        NDArray rewards = model.rewards(hidden) // (B, T)
-                .gather(manager.create(lastToken, new Shape(b, 1)), 1).squeeze(1); // (B)
+        NDArray index = packed.predictedFrom(manager); // (B, R)
+        NDArray actionMask = packed.responseMask(manager); // (B, R)
+        NDArray responseLogp = tokenLogp.gather(index, 1).mul(actionMask); // (B, R)
+        NDArray rewards = SequenceRewards.readout(model, // (B)
+                SequenceRewards.headRewards(model, hidden, packed.lastToken(manager)), responseLogp, actionMask);
         return new ScoreTensors(
-                tokenLogp.gather(index, 1).mul(actionMask), // (B, R)
+                responseLogp,
                 entropy.gather(index, 1).mul(actionMask), // (B, R)
                 model.values(hidden).gather(index, 1).mul(actionMask), // (B, R)
                 rewards,

@@ -2,6 +2,7 @@ package rlhf.reward.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ai.djl.ndarray.NDList;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import rlhf.model.GptModel;
 import rlhf.model.score.Scorer;
 import rlhf.model.store.CheckpointStore;
 import rlhf.reward.testing.TinyRewardModels;
@@ -46,6 +49,36 @@ class RewardModelTest {
     @Test
     void coalescedRewardsEqualTheReferenceOneByOne() throws Exception {
         TinyRewardModels.publish(store, 7);
+        assertCoalescedRewardsEqualTheReference();
+    }
+
+    @Test
+    void aRewardModelWithTheLikelihoodTermIsServedWithIt() throws Exception {
+        TinyRewardModels.publish(store, TinyRewardModels.CONFIG.withRewardLikelihood(true), 7);
+        assertCoalescedRewardsEqualTheReference();
+        // The served reward is not the head alone: β · mean log π(y | x) is added (β = 1 for a fresh model).
+        try (var loaded = new CheckpointStore(store).load(TinyRewardModels.KIND, 1);
+                GptModel headOnly = GptModel.fromNamedArrays(TinyRewardModels.CONFIG, withoutBeta(loaded.model()))) {
+            Scorer.Example e = new Scorer.Example(new int[] {258, 'a', 256, 259}, new int[] {'b', 256});
+            Scorer.Scores full = new Scorer(loaded.model()).score(List.of(e)).get(0);
+            float head = new Scorer(headOnly).score(List.of(e)).get(0).reward();
+            float meanLogp = (full.logProbs()[0] + full.logProbs()[1]) / 2;
+            assertThat(full.reward()).isCloseTo(head + meanLogp, within(1e-5f));
+            assertThat(meanLogp).isLessThan(-1f);
+        }
+    }
+
+    private static NDList withoutBeta(GptModel model) {
+        NDList list = new NDList();
+        model.parameters().forEach((name, p) -> {
+            if (!name.equals(GptModel.LIKELIHOOD_WEIGHT)) {
+                list.add(p);
+            }
+        });
+        return list;
+    }
+
+    private void assertCoalescedRewardsEqualTheReference() throws Exception {
         RewardModel model = new RewardModel(1, new CheckpointStore(store).load(TinyRewardModels.KIND, 1),
                 new RewardModel.Batching(8, Duration.ofMillis(50), 64), (size, nanos) -> { }, m -> { });
         List<Scorer.Example> examples = List.of(new Scorer.Example(new int[] {258, 'a', 256, 259}, new int[] {'b', 256}),
@@ -58,7 +91,7 @@ class RewardModelTest {
             Scorer.Example e = examples.get(i);
             assertThat(parts.get(i).get()).as("pair %d", i).isCloseTo(
                     TinyRewardModels.expectedReward(store, 1, e.prompt(), e.response()),
-                    org.assertj.core.api.Assertions.within(1e-5f));
+                    within(1e-5f));
         }
         model.close();
     }

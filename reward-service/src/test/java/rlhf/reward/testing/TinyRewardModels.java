@@ -58,7 +58,12 @@ public final class TinyRewardModels {
 
     /** Publishes the next reward version, a model initialised with {@code seed}. */
     public static Checkpoint publish(Path store, long seed) {
-        try (GptModel model = GptModel.create(CONFIG, seed)) {
+        return publish(store, CONFIG, seed);
+    }
+
+    /** Publishes the next reward version of {@code config}, initialised with {@code seed}. */
+    public static Checkpoint publish(Path store, GptConfig config, long seed) {
+        try (GptModel model = GptModel.create(config, seed)) {
             return new CheckpointStore(store).publish(KIND, model, new ByteTokenizer(),
                     new Lineage(List.of(), List.of("test-seed-" + seed), Map.of()));
         }

@@ -18,6 +18,11 @@ import rlhf.model.Scalars;
  * training. Each prompt weighs the same whatever its pair count (InstructGPT's "single batch element" per
  * prompt). −log σ(Δ) is computed as softplus(−Δ) = max(−Δ, 0) + log(1 + e^{−|Δ|}), stable for any Δ.
  *
+ * <p>With label smoothing ε (the "conservative" loss of Mitchell 2023, for labels that are flipped with probability
+ * ε) each pair's term becomes (1 − ε)·softplus(−Δ) + ε·softplus(Δ): the cross-entropy against the target P(w ≻ l) =
+ * 1 − ε instead of 1. Its minimum over Δ is at σ(Δ) = 1 − ε, so margins stop growing once the reward model is as
+ * sure as the labelers are consistent, which keeps σ(r_a − r_b) calibrated when labels are noisy. ε = 0 is eq. 1.
+ *
  * <p>Shape legend: N = total answers in the batch (Σ K), M = total pairs.
  */
 public final class PairwiseRankingLoss {
@@ -61,11 +66,25 @@ public final class PairwiseRankingLoss {
      * @return scalar loss (differentiable through {@code rewards})
      */
     public static NDArray loss(NDArray rewards, BatchPairs pairs) {
+        return loss(rewards, pairs, 0f);
+    }
+
+    /**
+     * @param rewards (N) r_θ of every answer of the batch, prompt after prompt
+     * @param labelSmoothing ε in [0, 0.5): the probability that a label is flipped
+     * @return scalar loss (differentiable through {@code rewards})
+     */
+    public static NDArray loss(NDArray rewards, BatchPairs pairs, float labelSmoothing) {
+        checkSmoothing(labelSmoothing);
         NDManager m = rewards.getManager();
         NDArray rw = rewards.get(m.create(pairs.winners())); // (M)
         NDArray rl = rewards.get(m.create(pairs.losers())); // (M)
-        NDArray negLogSigmoid = softplus(rl.sub(rw)); // −log σ(r_w − r_l), (M)
-        return negLogSigmoid.mul(m.create(pairs.weights())).sum();
+        NDArray delta = rw.sub(rl); // (M)
+        NDArray perPair = softplus(delta.neg()); // −log σ(r_w − r_l), (M)
+        if (labelSmoothing > 0) {
+            perPair = perPair.mul(1f - labelSmoothing).add(softplus(delta).mul(labelSmoothing));
+        }
+        return perPair.mul(m.create(pairs.weights())).sum();
     }
 
     /** softplus(x) = log(1 + e^x) = max(x, 0) + log(1 + e^{−|x|}): no overflow for large |x|. */
@@ -75,11 +94,27 @@ public final class PairwiseRankingLoss {
 
     /** The same loss in plain Java for one prompt (reference for tests and tools). */
     public static double loss(float[] rewards, List<int[]> pairs) {
+        return loss(rewards, pairs, 0);
+    }
+
+    /** The label-smoothed loss in plain Java for one prompt. */
+    public static double loss(float[] rewards, List<int[]> pairs, double labelSmoothing) {
+        checkSmoothing(labelSmoothing);
         double sum = 0;
         for (int[] p : pairs) {
             double delta = rewards[p[0]] - rewards[p[1]];
-            sum += Math.max(-delta, 0) + Math.log1p(Math.exp(-Math.abs(delta)));
+            sum += (1 - labelSmoothing) * softplus(-delta) + labelSmoothing * softplus(delta);
         }
         return sum / pairs.size();
+    }
+
+    private static double softplus(double x) {
+        return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+    }
+
+    private static void checkSmoothing(double labelSmoothing) {
+        if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
+            throw new IllegalArgumentException("label smoothing must be in [0, 0.5), got " + labelSmoothing);
+        }
     }
 }

@@ -108,6 +108,117 @@ public final class PreferenceCalibration {
         return s;
     }
 
+    /**
+     * A calibration of unbounded rewards u: r = (c/2)·tanh(2·s·(u − μ)/c), or r = s·(u − μ) when c = 0 (plain
+     * temperature scaling; μ is then irrelevant to every margin). See {@link #fitBounded}.
+     *
+     * @param scale s &gt; 0
+     * @param center μ, the reward that maps to 0
+     * @param bound c, the largest possible margin (0 = unbounded)
+     */
+    public record Squash(double scale, double center, double bound) {
+
+        /** The calibrated reward of an unbounded reward u. */
+        public double apply(double u) {
+            double x = scale * (u - center);
+            return bound > 0 ? bound / 2 * Math.tanh(2 * x / bound) : x;
+        }
+
+        /** The largest P(a ≻ b) the calibrated rewards can predict: σ(c), or 1 when unbounded. */
+        public double maxProbability() {
+            return bound > 0 ? sigmoid(bound) : 1;
+        }
+    }
+
+    /** The smallest and largest bound {@link #fitBounded} tries. */
+    public static final double MIN_BOUND = 0.5;
+    public static final double MAX_BOUND = 50;
+
+    /**
+     * Temperature scaling with a bound, for labels that are flipped at some rate ε: fits s, μ and c of {@link Squash}
+     * to minimise the mean negative log-likelihood Σ softplus(−(r_w − r_l)) / n of the labeled pairs. Plain
+     * temperature scaling can only stretch or shrink every margin alike; when labelers disagree with themselves a
+     * fraction ε of the time, the observed frequency of even the easiest pairs stops at 1 − ε, so a single scale is
+     * overconfident on easy pairs and underconfident on hard ones at once. The bound lets the largest margins saturate
+     * at c (≈ ln((1 − ε)/ε)) while small ones still stretch. The fit starts from {@link #fitScale}'s s and runs
+     * coordinate descent with golden-section searches over log s, μ and log c; if no bound beats plain temperature
+     * scaling, the plain one (c = 0) is returned. Each answer keeps its place in every ranking: the map is increasing.
+     *
+     * @param winners u of each pair's preferred answer
+     * @param losers u of each pair's other answer, in the same order
+     */
+    public static Squash fitBounded(double[] winners, double[] losers) {
+        if (winners.length != losers.length || winners.length == 0) {
+            throw new IllegalArgumentException("need one loser per winner and at least one labeled pair");
+        }
+        double[] margins = new double[winners.length];
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        for (int i = 0; i < winners.length; i++) {
+            margins[i] = winners[i] - losers[i];
+            lo = Math.min(lo, Math.min(winners[i], losers[i]));
+            hi = Math.max(hi, Math.max(winners[i], losers[i]));
+            sum += winners[i] + losers[i];
+        }
+        Squash plain = new Squash(fitScale(margins), 0, 0);
+        double[] x = {Math.log(plain.scale()), sum / (2.0 * winners.length), Math.log(4)};
+        double[][] range = {{Math.log(MIN_SCALE), Math.log(MAX_SCALE)}, {lo, hi},
+            {Math.log(MIN_BOUND), Math.log(MAX_BOUND)}};
+        for (int round = 0; round < 12; round++) {
+            for (int k = 0; k < 3; k++) {
+                final int coordinate = k;
+                x[k] = goldenSection(v -> {
+                    double[] y = x.clone();
+                    y[coordinate] = v;
+                    return squashedLoss(winners, losers, squash(y));
+                }, range[k][0], range[k][1]);
+            }
+        }
+        Squash bounded = squash(x);
+        return squashedLoss(winners, losers, bounded) < squashedLoss(winners, losers, plain) ? bounded : plain;
+    }
+
+    private static Squash squash(double[] x) {
+        return new Squash(Math.exp(x[0]), x[1], Math.exp(x[2]));
+    }
+
+    /** Mean of softplus(−(r_w − r_l)) with r = {@code squash} applied to u. */
+    public static double squashedLoss(double[] winners, double[] losers, Squash squash) {
+        double sum = 0;
+        for (int i = 0; i < winners.length; i++) {
+            double x = -(squash.apply(winners[i]) - squash.apply(losers[i]));
+            sum += Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+        }
+        return sum / winners.length;
+    }
+
+    /** The minimum of a unimodal f on [a, b] to within 1e-6 of the interval. */
+    private static double goldenSection(java.util.function.DoubleUnaryOperator f, double a, double b) {
+        double ratio = (Math.sqrt(5) - 1) / 2;
+        double c = b - ratio * (b - a);
+        double d = a + ratio * (b - a);
+        double fc = f.applyAsDouble(c);
+        double fd = f.applyAsDouble(d);
+        double tolerance = 1e-6 * (b - a);
+        while (b - a > tolerance) {
+            if (fc < fd) {
+                b = d;
+                d = c;
+                fd = fc;
+                c = b - ratio * (b - a);
+                fc = f.applyAsDouble(c);
+            } else {
+                a = c;
+                c = d;
+                fc = fd;
+                d = a + ratio * (b - a);
+                fd = f.applyAsDouble(d);
+            }
+        }
+        return (a + b) / 2;
+    }
+
     /** The smallest and largest scale {@link #fitScale} returns. */
     public static final double MIN_SCALE = 0.01;
     public static final double MAX_SCALE = 20;

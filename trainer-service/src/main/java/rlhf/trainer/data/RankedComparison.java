@@ -15,14 +15,16 @@ import rlhf.trainer.algo.RankingPairs;
 /**
  * One labeler's ranking of K answers to a prompt, in tiers (best first; answers in one tier are tied). Lines are
  * {@code {"id", "user_id", "split", "prompt" | "messages", "answers": [{"text", "likert", "labels"}],
- * "ranking": [[0], [2, 3], [1]], "labeler_id", "source"}}; an answer may also be a plain string.
+ * "ranking": [[0], [2, 3], [1]], "labeler_id", "source", "category"}}; an answer may also be a plain string.
  *
  * @param likert the rubric's Likert score per answer when the data carries it (for the oracle accuracy), else empty
+ * @param category the prompt's use case (InstructGPT's metadata, e.g. "closed_qa") when the data carries it, else ""
  */
 public record RankedComparison(String id, Split split, List<ChatMessage> prompt, List<String> answers,
-        List<int[]> tiers, List<Integer> likert) {
+        List<int[]> tiers, List<Integer> likert, String category) {
 
     public RankedComparison {
+        category = category == null ? "" : category;
         prompt = List.copyOf(prompt);
         answers = List.copyOf(answers);
         tiers = List.copyOf(tiers);
@@ -88,7 +90,8 @@ public record RankedComparison(String id, Split split, List<ChatMessage> prompt,
             }
         }
         return new RankedComparison(JsonFields.optionalString(o, "id", ""), JsonFields.split(o), JsonFields.prompt(o),
-                answers, tiers(JsonFields.array(o, "ranking")), allLikert ? likert : List.of());
+                answers, tiers(JsonFields.array(o, "ranking")), allLikert ? likert : List.of(),
+                JsonFields.optionalString(o, "category", ""));
     }
 
     private static OptionalInt likert(JsonObject answer) {

@@ -11,10 +11,10 @@ import rlhf.model.generate.GenerationEngine;
 import rlhf.model.generate.SamplingParams;
 import rlhf.model.generate.TokenListener;
 import rlhf.model.score.Scorer;
+import rlhf.model.score.SequenceRewards;
 import rlhf.model.tokenizer.PromptResponse;
 import rlhf.model.tokenizer.TextTokenizer;
 import rlhf.trainer.algo.KlPenalty;
-import rlhf.trainer.jobs.RewardScoring;
 
 /**
  * How far a policy has moved from the reference (SFT) policy, and what the reward model thinks of it, on a prompt set
@@ -160,7 +160,7 @@ public final class PolicyEvaluator {
             List<Scorer.Scores> policyScores = policyScorer.score(chunk);
             List<Scorer.Scores> referenceScores = referenceScorer.score(chunk);
             if (rewardModel != null) {
-                float[] r = RewardScoring.score(rewardModel, chunk, settings.batchSize());
+                float[] r = SequenceRewards.score(rewardModel, chunk, settings.batchSize());
                 System.arraycopy(r, 0, rewards, from, r.length);
             }
             for (int i = 0; i < chunk.size(); i++) {

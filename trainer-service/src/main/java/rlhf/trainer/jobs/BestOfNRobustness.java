@@ -13,6 +13,7 @@ import rlhf.model.generate.Generation;
 import rlhf.model.generate.GenerationEngine;
 import rlhf.model.generate.SamplingParams;
 import rlhf.model.score.Scorer;
+import rlhf.model.score.SequenceRewards;
 import rlhf.model.tokenizer.TextTokenizer;
 
 /**
@@ -79,7 +80,7 @@ final class BestOfNRobustness {
         try (GptModel pm = sft.copy()) {
             monitor.log(String.format(Locale.ROOT, "%s: %d comparisons", phase, half.size()));
             trainer.train(pm, half, monitor, phase);
-            return RewardScoring.score(pm, samples, SCORE_BATCH);
+            return SequenceRewards.score(pm, samples, SCORE_BATCH);
         }
     }
 

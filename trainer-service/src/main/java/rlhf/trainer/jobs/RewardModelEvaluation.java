@@ -1,11 +1,15 @@
 package rlhf.trainer.jobs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 import rlhf.model.GptModel;
 import rlhf.model.score.Scorer;
+import rlhf.model.score.SequenceRewards;
 import rlhf.trainer.algo.PairwiseRankingLoss;
 import rlhf.trainer.algo.PreferenceCalibration;
 
@@ -21,9 +25,14 @@ final class RewardModelEvaluation {
 
     private static final int SCORE_BATCH = 64;
 
+    /** Pairwise accuracy of one category's pairs; the rubric columns are NaN when the data carries no Likert. */
+    record CategoryResult(String category, int pairs, double accuracy, double oracleAccuracy,
+            double accuracyVsRubric) {
+    }
+
     /** The evaluation of one split. */
     record Result(PreferenceCalibration.Report calibration, double loss, double oracleAccuracy,
-            double accuracyVsRubric, int comparisons) {
+            double accuracyVsRubric, int comparisons, List<CategoryResult> byCategory) {
 
         /** The reliability table and summary as report lines. */
         List<String> lines(String split) {
@@ -33,6 +42,11 @@ final class RewardModelEvaluation {
                     calibration.expectedCalibrationError(), loss,
                     Double.isNaN(oracleAccuracy) ? "" : String.format(Locale.ROOT, ", rubric-vs-labeler accuracy %.4f"
                             + " (the ceiling), RM accuracy against the rubric %.4f", oracleAccuracy, accuracyVsRubric)));
+            for (CategoryResult c : byCategory) {
+                lines.add(String.format(Locale.ROOT, "  %-16s %5d pairs, accuracy %.4f%s", c.category(), c.pairs(),
+                        c.accuracy(), Double.isNaN(c.oracleAccuracy()) ? "" : String.format(Locale.ROOT,
+                                ", ceiling %.4f, against the rubric %.4f", c.oracleAccuracy(), c.accuracyVsRubric())));
+            }
             lines.add("  P(a>b) bin  | pairs | mean predicted | observed");
             for (PreferenceCalibration.Bin b : calibration.bins()) {
                 lines.add(String.format(Locale.ROOT, "  %.1f .. %.1f  | %5d | %14s | %s", b.lower(), b.upper(), b.count(),
@@ -43,40 +57,68 @@ final class RewardModelEvaluation {
         }
     }
 
+    /** Running sums of one category: pairs, RM agreeing with the labeler, rubric with labeler, RM with rubric. */
+    private static final class Tally {
+        int pairs;
+        double correct;
+        double oracle;
+        double vsRubric;
+
+        CategoryResult result(String category, boolean withRubric) {
+            return new CategoryResult(category, pairs, correct / pairs, withRubric ? oracle / pairs : Double.NaN,
+                    withRubric ? vsRubric / pairs : Double.NaN);
+        }
+    }
+
     private RewardModelEvaluation() {
     }
 
     static Result evaluate(GptModel model, List<EncodedComparison> comparisons, int bins) {
         List<Scorer.Example> answers = new ArrayList<>();
         comparisons.forEach(c -> answers.addAll(c.answers()));
-        float[] rewards = RewardScoring.score(model, answers, SCORE_BATCH);
+        return evaluate(comparisons, SequenceRewards.score(model, answers, SCORE_BATCH), bins);
+    }
+
+    /** The evaluation of {@code comparisons} given every answer's reward, in order. */
+    static Result evaluate(List<EncodedComparison> comparisons, float[] rewards, int bins) {
         List<Double> predicted = new ArrayList<>();
         List<Integer> outcomes = new ArrayList<>();
         double lossSum = 0;
-        double[] correct = new double[2]; // rubric vs labeler, RM vs rubric
         boolean oracle = comparisons.stream().allMatch(c -> !c.source().likert().isEmpty());
+        Tally all = new Tally();
+        Map<String, Tally> byCategory = new TreeMap<>();
         int offset = 0;
         for (EncodedComparison c : comparisons) {
             int k = c.answers().size();
-            float[] r = java.util.Arrays.copyOfRange(rewards, offset, offset + k);
+            float[] r = Arrays.copyOfRange(rewards, offset, offset + k);
             offset += k;
             lossSum += PairwiseRankingLoss.loss(r, c.pairs());
-            orientedPairs(c, r, predicted, outcomes, correct);
+            String category = c.source().category().isEmpty() ? "(none)" : c.source().category();
+            orientedPairs(c, r, predicted, outcomes, all, byCategory.computeIfAbsent(category, x -> new Tally()));
         }
-        int pairs = predicted.size();
         PreferenceCalibration.Report report = PreferenceCalibration.evaluate(
                 predicted.stream().mapToDouble(Double::doubleValue).toArray(),
                 outcomes.stream().mapToInt(Integer::intValue).toArray(), bins);
-        return new Result(report, lossSum / comparisons.size(), oracle ? correct[0] / pairs : Double.NaN,
-                oracle ? correct[1] / pairs : Double.NaN, comparisons.size());
+        List<CategoryResult> categories = new ArrayList<>();
+        if (byCategory.size() > 1 || !byCategory.containsKey("(none)")) {
+            byCategory.forEach((name, t) -> {
+                if (t.pairs > 0) {
+                    categories.add(t.result(name, oracle));
+                }
+            });
+        }
+        CategoryResult overall = all.result("", oracle);
+        return new Result(report, lossSum / comparisons.size(), overall.oracleAccuracy(), overall.accuracyVsRubric(),
+                comparisons.size(), categories);
     }
 
     /**
-     * Adds every cross-tier pair (a = lower index); adds to {@code correct[0]} the rubric's agreement with the labeler
-     * on them and to {@code correct[1]} the reward model's agreement with the rubric (½ for a tie).
+     * Adds every cross-tier pair (a = lower index) and tallies, overall and for the comparison's category, the reward
+     * model's agreement with the labeler, the rubric's agreement with the labeler and the reward model's agreement with
+     * the rubric (½ for a tie in the rubric or the rewards).
      */
     private static void orientedPairs(EncodedComparison c, float[] r, List<Double> predicted, List<Integer> outcomes,
-            double[] correct) {
+            Tally all, Tally category) {
         int[] tierOf = c.source().tierOfAnswer();
         List<Integer> likert = c.source().likert();
         for (int a = 0; a < r.length; a++) {
@@ -87,11 +129,20 @@ final class RewardModelEvaluation {
                 boolean aPreferred = tierOf[a] < tierOf[b];
                 predicted.add(PreferenceCalibration.preferenceProbability(r[a], r[b]));
                 outcomes.add(aPreferred ? 1 : 0);
+                int rm = Float.compare(r[a], r[b]);
+                double correct = rm == 0 ? 0.5 : (rm > 0) == aPreferred ? 1 : 0;
+                double oracle = 0;
+                double vsRubric = 0;
                 if (!likert.isEmpty()) {
                     int diff = Integer.compare(likert.get(a), likert.get(b));
-                    correct[0] += diff == 0 ? 0.5 : ((diff > 0) == aPreferred ? 1 : 0);
-                    int rm = Float.compare(r[a], r[b]);
-                    correct[1] += diff == 0 || rm == 0 ? 0.5 : (diff > 0) == (rm > 0) ? 1 : 0;
+                    oracle = diff == 0 ? 0.5 : ((diff > 0) == aPreferred ? 1 : 0);
+                    vsRubric = diff == 0 || rm == 0 ? 0.5 : (diff > 0) == (rm > 0) ? 1 : 0;
+                }
+                for (Tally t : List.of(all, category)) {
+                    t.pairs++;
+                    t.correct += correct;
+                    t.oracle += oracle;
+                    t.vsRubric += vsRubric;
                 }
             }
         }

@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import rlhf.model.GptModel;
 import rlhf.model.score.Scorer;
+import rlhf.model.score.SequenceRewards;
 import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.LoadedCheckpoint;
 import rlhf.model.tokenizer.PromptResponse;
@@ -68,7 +70,11 @@ public final class RewardModelJob implements TrainingJob {
         checkPreconditions();
         List<RankedComparison> comparisons = RankedComparison.read(p.comparisons());
         DatasetRef dataset = JsonlFile.reference(p.comparisons(), comparisons.size());
-        try (LoadedCheckpoint sft = CheckpointInputs.load(store, StoreKinds.SFT, p.sftVersion())) {
+        try (LoadedCheckpoint loaded = CheckpointInputs.load(store, StoreKinds.SFT, p.sftVersion());
+                GptModel rewardModel = p.likelihoodWeight() > 0
+                        ? loaded.model().withRewardLikelihood(p.likelihoodWeight()) : null) {
+            LoadedCheckpoint sft = rewardModel == null ? loaded
+                    : new LoadedCheckpoint(loaded.checkpoint(), rewardModel, loaded.tokenizer());
             Splits splits = encode(comparisons, sft.tokenizer(), sft.model().config().contextLength());
             if (splits.train().isEmpty()) {
                 throw new JobPreconditionException("no split=train comparisons in " + p.comparisons());
@@ -84,13 +90,21 @@ public final class RewardModelJob implements TrainingJob {
             float loss = trainer.train(sft.model(), splits.train(), monitor, "rm");
             metrics.put("rm.train.loss", (double) loss);
             if (p.calibrate() && !splits.validation().isEmpty()) {
-                calibrate(sft.model(), splits.validation(), metrics, report);
+                try (GptModel calibrated = calibrate(sft.model(), splits.validation(), metrics, report)) {
+                    return evaluateAndPublish(new LoadedCheckpoint(sft.checkpoint(), calibrated, sft.tokenizer()),
+                            splits, dataset, metrics, report, monitor);
+                }
             }
-            evaluate(sft, splits, metrics, report, monitor);
-            report.forEach(monitor::log);
-            return Publication.publish(store, kind(), StoreKinds.REWARD, sft.model(), sft.tokenizer(),
-                    List.of(sft.checkpoint().id()), List.of(dataset), metrics, report);
+            return evaluateAndPublish(sft, splits, dataset, metrics, report, monitor);
         }
+    }
+
+    private JobResult evaluateAndPublish(LoadedCheckpoint rm, Splits splits, DatasetRef dataset,
+            Map<String, Double> metrics, List<String> report, JobMonitor monitor) {
+        evaluate(rm, splits, metrics, report, monitor);
+        report.forEach(monitor::log);
+        return Publication.publish(store, kind(), StoreKinds.REWARD, rm.model(), rm.tokenizer(),
+                List.of(rm.checkpoint().id()), List.of(dataset), metrics, report);
     }
 
     private static Splits encode(List<RankedComparison> comparisons, TextTokenizer tokenizer, int context) {
@@ -105,40 +119,65 @@ public final class RewardModelJob implements TrainingJob {
     }
 
     /**
-     * Temperature scaling on the validation users: fits s (see {@link PreferenceCalibration#fitScale}) and multiplies
-     * the reward head's weight and bias by it, so every served reward, and every margin, is s times the trained one.
+     * Calibration on the validation users: fits the bounded temperature scaling of
+     * {@link PreferenceCalibration#fitBounded} to the trained (unbounded) rewards u and returns a new model that serves
+     * r = (c/2)·tanh(2·s·(u − μ)/c): the reward head's weight and β of the likelihood term are multiplied by s, the
+     * head's bias becomes s·(b − μ), and c becomes the config's reward bound (0 when plain scaling fits better). Every
+     * answer keeps its place in every ranking, so accuracy is unchanged; the test users are not used.
      */
-    private static void calibrate(GptModel model, List<EncodedComparison> validation, Map<String, Double> metrics,
+    private static GptModel calibrate(GptModel model, List<EncodedComparison> validation, Map<String, Double> metrics,
             List<String> report) {
         List<Scorer.Example> answers = new ArrayList<>();
         validation.forEach(c -> answers.addAll(c.answers()));
-        float[] rewards = RewardScoring.score(model, answers, 64);
-        List<Double> margins = new ArrayList<>();
+        float[] rewards = SequenceRewards.score(model, answers, 64);
+        List<double[]> pairs = new ArrayList<>();
         int offset = 0;
         for (EncodedComparison c : validation) {
             for (int[] pair : c.pairs()) {
-                margins.add((double) rewards[offset + pair[0]] - rewards[offset + pair[1]]);
+                pairs.add(new double[] {rewards[offset + pair[0]], rewards[offset + pair[1]]});
             }
             offset += c.answers().size();
         }
-        double[] d = margins.stream().mapToDouble(Double::doubleValue).toArray();
-        double scale = PreferenceCalibration.fitScale(d);
-        for (String name : List.of("reward_head.weight", "reward_head.bias")) {
-            NDArray head = model.parameters().get(name);
-            float[] values = head.toFloatArray();
-            for (int i = 0; i < values.length; i++) {
-                values[i] *= (float) scale;
+        double[] winners = pairs.stream().mapToDouble(w -> w[0]).toArray();
+        double[] losers = pairs.stream().mapToDouble(w -> w[1]).toArray();
+        PreferenceCalibration.Squash squash = PreferenceCalibration.fitBounded(winners, losers);
+        NDList arrays = new NDList();
+        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+            NDArray array = e.getValue();
+            float[] values = array.toFloatArray();
+            switch (e.getKey()) {
+                case "reward_head.weight", GptModel.LIKELIHOOD_WEIGHT -> scale(values, squash.scale(), 0);
+                case "reward_head.bias" -> scale(values, squash.scale(), squash.center());
+                default -> {
+                    arrays.add(array);
+                    continue;
+                }
             }
-            head.set(values);
+            NDArray scaled = array.getManager().create(values, array.getShape());
+            scaled.setName(e.getKey());
+            arrays.add(scaled);
         }
-        double before = PreferenceCalibration.scaledLoss(d, 1);
-        double after = PreferenceCalibration.scaledLoss(d, scale);
-        metrics.put("rm.calibration.scale", scale);
+        GptModel calibrated = GptModel.fromNamedArrays(model.config().withRewardBound((float) squash.bound()), arrays);
+        double before = PreferenceCalibration.squashedLoss(winners, losers, new PreferenceCalibration.Squash(1, 0, 0));
+        double after = PreferenceCalibration.squashedLoss(winners, losers, squash);
+        metrics.put("rm.calibration.scale", squash.scale());
+        metrics.put("rm.calibration.bound", squash.bound());
+        metrics.put("rm.calibration.max_probability", squash.maxProbability());
         metrics.put("rm.calibration.validation.nll.before", before);
         metrics.put("rm.calibration.validation.nll.after", after);
-        report.add(String.format(Locale.ROOT, "rm calibration: rewards scaled by %.4f (temperature scaling on %d "
-                + "validation pairs: NLL %.4f -> %.4f); accuracy is unchanged, test users were not used", scale, d.length,
-                before, after));
+        report.add(String.format(Locale.ROOT, "rm calibration: rewards scaled by %.4f around %.4f%s (fitted on %d "
+                + "validation pairs: NLL %.4f -> %.4f); accuracy is unchanged, test users were not used",
+                squash.scale(), squash.center(), squash.bound() > 0 ? String.format(Locale.ROOT,
+                        " and bounded by margins of %.4f, so P(a>b) <= %.4f", squash.bound(), squash.maxProbability())
+                        : ", unbounded", winners.length, before, after));
+        return calibrated;
+    }
+
+    /** values[i] = s·(values[i] − shift), in place. */
+    private static void scale(float[] values, double s, double shift) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (s * (values[i] - shift));
+        }
     }
 
     private void evaluate(LoadedCheckpoint model, Splits splits, Map<String, Double> metrics, List<String> report,
@@ -163,6 +202,16 @@ public final class RewardModelJob implements TrainingJob {
             if (!Double.isNaN(r.oracleAccuracy())) {
                 metrics.put(prefix + "rubric_accuracy", r.oracleAccuracy());
                 metrics.put(prefix + "accuracy_vs_rubric", r.accuracyVsRubric());
+            }
+            if (set.getKey().equals("heldout")) {
+                for (RewardModelEvaluation.CategoryResult c : r.byCategory()) {
+                    String category = prefix + "category." + c.category() + ".";
+                    metrics.put(category + "pairs", (double) c.pairs());
+                    metrics.put(category + "accuracy", c.accuracy());
+                    if (!Double.isNaN(c.accuracyVsRubric())) {
+                        metrics.put(category + "accuracy_vs_rubric", c.accuracyVsRubric());
+                    }
+                }
             }
             report.addAll(r.lines(set.getKey()));
         }

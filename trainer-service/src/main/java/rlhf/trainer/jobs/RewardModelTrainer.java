@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import rlhf.model.GptModel;
 import rlhf.model.score.Scorer;
+import rlhf.model.score.SequenceRewards;
 import rlhf.model.train.AdamW;
 import rlhf.model.train.TrainingLoop;
 import rlhf.trainer.algo.PairwiseRankingLoss;
@@ -38,7 +39,7 @@ final class RewardModelTrainer {
                 AdamW adam = MonitoredTraining.adamW(model.parameters(), p.optimizer())) {
             MonitoredTraining training = new MonitoredTraining(manager, adam, p.optimizer(), steps(comparisons.size()),
                     monitor, phase);
-            training.run((m, step) -> loss(model, m, SftJob.pick(comparisons, batches.next())));
+            training.run((m, step) -> loss(model, m, SftJob.pick(comparisons, batches.next()), p.labelSmoothing()));
             return training.lastLoss();
         } finally {
             model.setTrainable(false);
@@ -46,7 +47,8 @@ final class RewardModelTrainer {
     }
 
     /** One K-way batch: one forward over Σ K answers, the loss over all pairs. */
-    static TrainingLoop.Loss loss(GptModel model, NDManager manager, List<EncodedComparison> batch) {
+    static TrainingLoop.Loss loss(GptModel model, NDManager manager, List<EncodedComparison> batch,
+            float labelSmoothing) {
         List<Scorer.Example> answers = new ArrayList<>();
         List<List<int[]>> pairs = new ArrayList<>(batch.size());
         int[] answersPerPrompt = new int[batch.size()];
@@ -58,8 +60,8 @@ final class RewardModelTrainer {
             answersPerPrompt[i] = c.answers().size();
             tokens += c.tokens();
         }
-        NDArray rewards = RewardScoring.forward(model, manager, answers, true); // (Σ K)
+        NDArray rewards = SequenceRewards.forward(model, manager, answers, true); // (Σ K)
         return new TrainingLoop.Loss(PairwiseRankingLoss.loss(rewards,
-                PairwiseRankingLoss.batchPairs(pairs, answersPerPrompt)), tokens);
+                PairwiseRankingLoss.batchPairs(pairs, answersPerPrompt), labelSmoothing), tokens);
     }
 }

@@ -53,6 +53,36 @@ class PairwiseRankingLossTest {
     }
 
     @Test
+    void labelSmoothingByHand() {
+        // r = (1, 0, −1), A > B = C, ε = 0.1: pair (A,B) 0.9·softplus(−1) + 0.1·softplus(1)
+        //   = 0.9·0.3132617 + 0.1·1.3132617 = 0.4132617; pair (A,C) 0.9·0.1269280 + 0.1·2.1269280 = 0.3269280;
+        // mean 0.3700949 (= eq. 1's 0.2200949 + 0.1·(Δ_AB + Δ_AC)/2, since softplus(Δ) − softplus(−Δ) = Δ).
+        List<int[]> pairs = RankingPairs.of(List.of(new int[] {0}, new int[] {1, 2}), 3);
+        assertThat(PairwiseRankingLoss.loss(new float[] {1f, 0f, -1f}, pairs, 0.1)).isCloseTo(0.3700949, within(1e-6));
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray loss = PairwiseRankingLoss.loss(m.create(new float[] {1f, 0f, -1f}),
+                    PairwiseRankingLoss.batchPairs(List.of(pairs), new int[] {3}), 0.1f);
+            assertThat(loss.getFloat()).isCloseTo(0.3700949f, within(1e-6f));
+        }
+        assertThatThrownBy(() -> PairwiseRankingLoss.loss(new float[] {1f, 0f}, List.of(new int[] {0, 1}), 0.5))
+                .hasMessageContaining("label smoothing");
+    }
+
+    @Test
+    void smoothedLossIsLowestWhereTheRewardModelIsAsSureAsTheLabels() {
+        // d/dΔ [(1−ε)·softplus(−Δ) + ε·softplus(Δ)] = −(1−ε)·σ(−Δ) + ε·σ(Δ) = 0 at σ(Δ) = 1 − ε: Δ* = ln 9 for ε = 0.1.
+        List<int[]> pair = List.of(new int[] {0, 1});
+        double best = PairwiseRankingLoss.loss(new float[] {(float) Math.log(9), 0f}, pair, 0.1);
+        assertThat(best).isCloseTo(0.3250830, within(1e-6)); // the binary entropy H(0.1)
+        for (float delta : new float[] {1.9f, 2.5f, 5f, 20f}) {
+            assertThat(PairwiseRankingLoss.loss(new float[] {delta, 0f}, pair, 0.1)).isGreaterThan(best);
+        }
+        // Without smoothing the loss keeps falling as the margin grows.
+        assertThat(PairwiseRankingLoss.loss(new float[] {20f, 0f}, pair))
+                .isLessThan(PairwiseRankingLoss.loss(new float[] {5f, 0f}, pair));
+    }
+
+    @Test
     void kWayLossEqualsTheMeanOfTheSeparatePairwiseLosses() {
         float[] r = {0.7f, -1.2f, 2.5f, 0.1f, -0.4f, 1.9f};
         List<int[]> tiers = List.of(new int[] {2}, new int[] {5, 0}, new int[] {3}, new int[] {1, 4});

@@ -9,12 +9,12 @@ import ai.djl.ndarray.NDManager;
 import rlhf.model.GptConfig;
 import rlhf.model.GptModel;
 import rlhf.model.score.Scorer;
+import rlhf.model.score.SequenceRewards;
 import rlhf.model.train.AdamW;
 import rlhf.model.train.TrainingLoop;
 import rlhf.model.train.WarmupCosineSchedule;
 import rlhf.trainer.algo.PairwiseRankingLoss;
 import rlhf.trainer.algo.RankingPairs;
-import rlhf.trainer.jobs.RewardScoring;
 
 /**
  * P3: reward-model training throughput with InstructGPT's K-way batching against pair-by-pair training, K = 9, in
@@ -85,7 +85,7 @@ public final class RewardModelBench {
             pairs.add(batch.get(i).pairs());
             perPrompt[i] = K;
         }
-        return new TrainingLoop.Loss(PairwiseRankingLoss.loss(RewardScoring.forward(model, m, answers, true),
+        return new TrainingLoop.Loss(PairwiseRankingLoss.loss(SequenceRewards.forward(model, m, answers, true),
                 PairwiseRankingLoss.batchPairs(pairs, perPrompt)), tokens(answers));
     }
 
@@ -101,7 +101,7 @@ public final class RewardModelBench {
             pairs.add(List.<int[]>of(new int[] {0, 1}));
             perPair[i] = 2;
         }
-        return new TrainingLoop.Loss(PairwiseRankingLoss.loss(RewardScoring.forward(model, m, sequences, true),
+        return new TrainingLoop.Loss(PairwiseRankingLoss.loss(SequenceRewards.forward(model, m, sequences, true),
                 PairwiseRankingLoss.batchPairs(pairs, perPair)), tokens(sequences));
     }
 

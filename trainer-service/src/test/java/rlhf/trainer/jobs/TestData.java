@@ -105,6 +105,7 @@ public final class TestData {
             }
         }
         return "{\"id\":\"cmp-" + id + "\",\"user_id\":\"u" + id + "\",\"split\":\"" + split
+                + "\",\"category\":\"" + (id % 2 == 0 ? "even" : "odd")
                 + "\",\"prompt\":\"Rate answer " + id % 5 + ".\",\"answers\":[" + answers + "],\"ranking\":[" + String.join(",", tiers)
                 + "],\"labeler_id\":\"l1\",\"source\":\"synthetic\"}";
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import rlhf.model.score.Scorer;
+import rlhf.model.score.SequenceRewards;
 import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.LoadedCheckpoint;
 import rlhf.model.tokenizer.ChatMessage;
@@ -70,7 +71,7 @@ class TrainingJobsTest {
         TestData.comparisons(dir.resolve("data"), 300);
         RecordingMonitor monitor = new RecordingMonitor();
         JobResult result = factory().create(JobKind.REWARD_MODEL, Map.of("epochs", "5", "lr", "0.002",
-                "prompts-per-batch", "8", "warmup-steps", "3")).run(monitor);
+                "prompts-per-batch", "8", "warmup-steps", "3", "likelihood-weight", "0")).run(monitor);
 
         Map<String, Double> m = result.metrics();
         assertThat(m.get("rm.heldout.accuracy")).isGreaterThanOrEqualTo(0.9);
@@ -78,6 +79,11 @@ class TrainingJobsTest {
         // with noise-free labels the labeler's order is the rubric's, so both accuracies count the same pairs alike
         assertThat(m.get("rm.heldout.accuracy_vs_rubric")).isCloseTo(m.get("rm.heldout.accuracy"), within(1e-9));
         assertThat(m).containsKeys("rm.validation.ece", "rm.test.ece", "rm.pairwise_accuracy", "rm.ece");
+        // per category (the comparisons' metadata): the pairs add up to the whole
+        assertThat(m.get("rm.heldout.category.even.pairs") + m.get("rm.heldout.category.odd.pairs"))
+                .isEqualTo(m.get("rm.heldout.pairs"));
+        assertThat(m).containsKeys("rm.heldout.category.even.accuracy", "rm.heldout.category.odd.accuracy_vs_rubric");
+        assertThat(result.report()).anyMatch(l -> l.trim().startsWith("even") && l.contains("against the rubric"));
         // temperature scaling never makes the validation fit worse; it is reported with the scale it applied
         assertThat(m.get("rm.calibration.validation.nll.after")).isLessThanOrEqualTo(m.get("rm.calibration.validation.nll.before"));
         assertThat(m.get("rm.calibration.scale")).isBetween(0.01, 20.0);
@@ -87,13 +93,42 @@ class TrainingJobsTest {
 
         try (LoadedCheckpoint rm = store.load(StoreKinds.REWARD, result.checkpoint().version())) {
             List<ChatMessage> prompt = List.of(ChatMessage.user("Rate answer 0."));
-            float[] r = RewardScoring.score(rm.model(), List.of(
+            float[] r = SequenceRewards.score(rm.model(), List.of(
                     ContextFit.example(rm.tokenizer(), prompt, "awful.", 64),
                     ContextFit.example(rm.tokenizer(), prompt, "perfect.", 64)), 2);
             assertThat(r[1]).isGreaterThan(r[0]);
             float scorerReward = new Scorer(rm.model()).score(List.of(
                     ContextFit.example(rm.tokenizer(), prompt, "perfect.", 64))).get(0).reward();
             assertThat(scorerReward).isCloseTo(r[1], org.assertj.core.api.Assertions.within(1e-4f));
+        }
+    }
+
+    @Test
+    void aRewardModelWithTheLikelihoodTermIsTrainedCalibratedAndPublishedWithIt() {
+        CheckpointStore store = new CheckpointStore(dir.resolve("store"));
+        TestData.publishRandom(store, StoreKinds.SFT);
+        TestData.comparisons(dir.resolve("data"), 200);
+        JobResult result = factory().create(JobKind.REWARD_MODEL, Map.of("epochs", "3", "lr", "0.002",
+                "warmup-steps", "3", "likelihood-weight", "1", "label-smoothing", "0.1")).run(new RecordingMonitor());
+
+        Map<String, Double> m = result.metrics();
+        assertThat(m.get("rm.heldout.accuracy")).isGreaterThanOrEqualTo(0.9);
+        assertThat(m.get("rm.calibration.validation.nll.after")).isLessThanOrEqualTo(m.get("rm.calibration.validation.nll.before"));
+        assertThat(m).containsKeys("rm.calibration.bound", "rm.calibration.max_probability");
+        try (LoadedCheckpoint rm = store.load(StoreKinds.REWARD, result.checkpoint().version())) {
+            assertThat(rm.model().config().rewardLikelihood()).isTrue();
+            assertThat((double) rm.model().config().rewardBound()).isEqualTo(m.get("rm.calibration.bound"), within(1e-6));
+            assertThat(rm.model().likelihoodWeight().toFloatArray()[0]).isNotEqualTo(1f); // trained, then scaled
+            List<ChatMessage> prompt = List.of(ChatMessage.user("Rate answer 1."));
+            List<Scorer.Example> answers = List.of(ContextFit.example(rm.tokenizer(), prompt, "awful.", 64),
+                    ContextFit.example(rm.tokenizer(), prompt, "perfect.", 64));
+            float[] r = SequenceRewards.score(rm.model(), answers, 2);
+            assertThat(r[1]).isGreaterThan(r[0]);
+            // what the reward service serves (SequenceRewards) is what Scorer reports
+            assertThat(new Scorer(rm.model()).score(answers).get(1).reward()).isCloseTo(r[1], within(1e-4f));
+            if (rm.model().config().rewardBound() > 0) {
+                assertThat((double) Math.abs(r[1] - r[0])).isLessThan(rm.model().config().rewardBound());
+            }
         }
     }
 
