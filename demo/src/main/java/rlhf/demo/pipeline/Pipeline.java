@@ -72,7 +72,11 @@ public final class Pipeline {
         try (TrainerClient trainer = new TrainerClient(trainerPort)) {
             report(trainer.run(JobKind.JOB_KIND_PRETRAIN, Map.of("steps", String.valueOf(settings.pretrainSteps())),
                     Duration.ofHours(2), line -> out.accept("  " + line)));
-            report(trainer.run(JobKind.JOB_KIND_SFT, Map.of(), Duration.ofHours(2), line -> out.accept("  " + line)));
+            // 6 epochs, not the job's 3: the held-out answer loss is a little worse (0.367 against 0.353) but the rubric
+            // judges the answers better (mean Likert 5.95 against 5.85), and the reward model starts from a model that
+            // orders more of the labelers' pairs right (issue 4's notes, fourth session)
+            report(trainer.run(JobKind.JOB_KIND_SFT, Map.of("epochs", "6"), Duration.ofHours(2),
+                    line -> out.accept("  " + line)));
             makeComparisons(data);
             // two epochs: the task world's ~1.3k train comparisons are far fewer than InstructGPT's, so one is not enough;
             // more train the SFT model's knowledge away (issue 4's notes)
