@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import java.util.List;
 import rlhf.model.GptModel;
+import rlhf.model.Scalars;
 
 /**
  * A reward model's r(x, y) for (prompt x, response y): the reward head read at the last token of x ⧺ y (InstructGPT
@@ -81,7 +82,7 @@ public final class SequenceRewards {
     /** (c/2)·tanh(2u/c) for the config's bound c, or u itself when unbounded. */
     private static NDArray bounded(GptModel model, NDArray u) {
         float c = model.config().rewardBound();
-        return c > 0 ? u.mul(2f / c).tanh().mul(c / 2f) : u;
+        return c > 0 ? Scalars.mul(Scalars.mul(u, 2f / c).tanh(), c / 2f) : u;
     }
 
     /** The same bound on a plain number: (c/2)·tanh(2u/c), or u when c = 0. */

@@ -82,7 +82,7 @@ public final class PairwiseRankingLoss {
         NDArray delta = rw.sub(rl); // (M)
         NDArray perPair = softplus(delta.neg()); // −log σ(r_w − r_l), (M)
         if (labelSmoothing > 0) {
-            perPair = perPair.mul(1f - labelSmoothing).add(softplus(delta).mul(labelSmoothing));
+            perPair = Scalars.mul(perPair, 1f - labelSmoothing).add(Scalars.mul(softplus(delta), labelSmoothing));
         }
         return perPair.mul(m.create(pairs.weights())).sum();
     }
