@@ -73,32 +73,34 @@ public final class RewardModelJob implements TrainingJob {
         try (LoadedCheckpoint loaded = CheckpointInputs.load(store, StoreKinds.SFT, p.sftVersion());
                 GptModel rewardModel = p.likelihoodWeight() > 0
                         ? loaded.model().withRewardLikelihood(p.likelihoodWeight()) : null) {
-            LoadedCheckpoint sft = rewardModel == null ? loaded
+            // where the reward model starts: the SFT checkpoint's weights (plus β when the likelihood term is on)
+            LoadedCheckpoint start = rewardModel == null ? loaded
                     : new LoadedCheckpoint(loaded.checkpoint(), rewardModel, loaded.tokenizer());
-            Splits splits = encode(comparisons, sft.tokenizer(), sft.model().config().contextLength());
+            Splits splits = encode(comparisons, start.tokenizer(), start.model().config().contextLength());
             if (splits.train().isEmpty()) {
                 throw new JobPreconditionException("no split=train comparisons in " + p.comparisons());
             }
             monitor.log(String.format(Locale.ROOT, "rm: from %s, %,d train / %,d validation / %,d test comparisons",
-                    sft.checkpoint().id(), splits.train().size(), splits.validation().size(), splits.test().size()));
+                    start.checkpoint().id(), splits.train().size(), splits.validation().size(), splits.test().size()));
             Map<String, Double> metrics = new LinkedHashMap<>();
             List<String> report = new ArrayList<>();
             RewardModelTrainer trainer = new RewardModelTrainer(p);
             if (p.robustnessCheck()) {
-                robustness(sft, trainer, splits, metrics, report, monitor);
+                robustness(start, trainer, splits, metrics, report, monitor);
             }
-            float loss = trainer.train(sft.model(), splits.train(), monitor, "rm");
+            float loss = trainer.train(start.model(), splits.train(), monitor, "rm");
             metrics.put("rm.train.loss", (double) loss);
             if (p.calibrate() && !splits.validation().isEmpty()) {
-                try (GptModel calibrated = calibrate(sft.model(), splits.validation(), metrics, report)) {
-                    return evaluateAndPublish(new LoadedCheckpoint(sft.checkpoint(), calibrated, sft.tokenizer()),
+                try (GptModel calibrated = calibrate(start.model(), splits.validation(), metrics, report)) {
+                    return evaluateAndPublish(new LoadedCheckpoint(start.checkpoint(), calibrated, start.tokenizer()),
                             splits, dataset, metrics, report, monitor);
                 }
             }
-            return evaluateAndPublish(sft, splits, dataset, metrics, report, monitor);
+            return evaluateAndPublish(start, splits, dataset, metrics, report, monitor);
         }
     }
 
+    /** Evaluates {@code rm} (the trained model, under its SFT parent's checkpoint) and publishes it. */
     private JobResult evaluateAndPublish(LoadedCheckpoint rm, Splits splits, DatasetRef dataset,
             Map<String, Double> metrics, List<String> report, JobMonitor monitor) {
         evaluate(rm, splits, metrics, report, monitor);
