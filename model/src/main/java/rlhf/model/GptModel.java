@@ -268,17 +268,27 @@ public final class GptModel implements AutoCloseable {
      * other weight is copied unchanged. Used to start a reward model from an SFT model.
      */
     public GptModel withRewardLikelihood(float beta) {
-        NDList list = new NDList();
-        parameters.forEach((name, array) -> {
-            if (!name.equals(LIKELIHOOD_WEIGHT)) {
-                list.add(array);
-            }
-        });
+        return derive(config.withRewardLikelihood(true), Map.of(LIKELIHOOD_WEIGHT, new float[] {beta}));
+    }
+
+    /**
+     * A deep copy under {@code newConfig}: each parameter that config expects takes its values from {@code values} when
+     * given there, else from this model (a parameter in neither is an error, as in {@link #fromNamedArrays}).
+     */
+    public GptModel derive(GptConfig newConfig, Map<String, float[]> values) {
         try (NDManager scratch = NDManager.newBaseManager()) {
-            NDArray weight = scratch.create(new float[] {beta}, new Shape(1));
-            weight.setName(LIKELIHOOD_WEIGHT);
-            list.add(weight);
-            return fromNamedArrays(config.withRewardLikelihood(true), list);
+            NDList list = new NDList();
+            for (Map.Entry<String, Shape> e : expectedShapes(newConfig).entrySet()) {
+                float[] given = values.get(e.getKey());
+                if (given != null) {
+                    NDArray array = scratch.create(given, e.getValue());
+                    array.setName(e.getKey());
+                    list.add(array);
+                } else if (parameters.containsKey(e.getKey())) {
+                    list.add(parameters.get(e.getKey()));
+                }
+            }
+            return fromNamedArrays(newConfig, list);
         }
     }
 

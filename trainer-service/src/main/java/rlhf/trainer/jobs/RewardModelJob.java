@@ -9,8 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import rlhf.model.GptModel;
 import rlhf.model.score.Scorer;
 import rlhf.model.score.SequenceRewards;
@@ -143,23 +141,13 @@ public final class RewardModelJob implements TrainingJob {
         double[] winners = pairs.stream().mapToDouble(w -> w[0]).toArray();
         double[] losers = pairs.stream().mapToDouble(w -> w[1]).toArray();
         PreferenceCalibration.Squash squash = PreferenceCalibration.fitBounded(winners, losers);
-        NDList arrays = new NDList();
-        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
-            NDArray array = e.getValue();
-            float[] values = array.toFloatArray();
-            switch (e.getKey()) {
-                case "reward_head.weight", GptModel.LIKELIHOOD_WEIGHT -> scale(values, squash.scale(), 0);
-                case "reward_head.bias" -> scale(values, squash.scale(), squash.center());
-                default -> {
-                    arrays.add(array);
-                    continue;
-                }
-            }
-            NDArray scaled = array.getManager().create(values, array.getShape());
-            scaled.setName(e.getKey());
-            arrays.add(scaled);
+        Map<String, float[]> scaled = new LinkedHashMap<>();
+        scaled.put("reward_head.weight", scaled(model, "reward_head.weight", squash.scale(), 0));
+        scaled.put("reward_head.bias", scaled(model, "reward_head.bias", squash.scale(), squash.center()));
+        if (model.config().rewardLikelihood()) {
+            scaled.put(GptModel.LIKELIHOOD_WEIGHT, scaled(model, GptModel.LIKELIHOOD_WEIGHT, squash.scale(), 0));
         }
-        GptModel calibrated = GptModel.fromNamedArrays(model.config().withRewardBound((float) squash.bound()), arrays);
+        GptModel calibrated = model.derive(model.config().withRewardBound((float) squash.bound()), scaled);
         double before = PreferenceCalibration.squashedLoss(winners, losers, new PreferenceCalibration.Squash(1, 0, 0));
         double after = PreferenceCalibration.squashedLoss(winners, losers, squash);
         metrics.put("rm.calibration.scale", squash.scale());
@@ -175,11 +163,13 @@ public final class RewardModelJob implements TrainingJob {
         return calibrated;
     }
 
-    /** values[i] = s·(values[i] − shift), in place. */
-    private static void scale(float[] values, double s, double shift) {
+    /** s·(p − shift) for each value p of the named parameter. */
+    private static float[] scaled(GptModel model, String name, double s, double shift) {
+        float[] values = model.parameters().get(name).toFloatArray();
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (s * (values[i] - shift));
         }
+        return values;
     }
 
     private void evaluate(LoadedCheckpoint model, Splits splits, Map<String, Double> metrics, List<String> report,
