@@ -20,8 +20,11 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The layering of ARCHITECTURE.md as executable rules over the compiled main classes of every module:
- * model/ and the trainer's math are plain Java + DJL; services meet only on the wire; nothing depends on demo/.
+ * The layering of ARCHITECTURE.md as executable rules over the compiled main classes of every module, for what the
+ * Maven module graph cannot say itself (trainer-core has no Quarkus, Kafka or gRPC server on its class path; demo/
+ * and the cli depend on plain modules only): model/ and the trainer's math are plain Java + DJL without even the wire
+ * contract; trainer-core uses the contract's messages but no gRPC; services meet only on the wire; nothing but the
+ * command line depends on demo/.
  */
 class LayeringTest {
 
@@ -40,8 +43,8 @@ class LayeringTest {
     @BeforeAll
     static void importModules() {
         Path root = Path.of(System.getProperty("rlhf.repo.root", ".."));
-        List<String> names = List.of("model", "embedded-kafka", "service-common", "policy-service", "reward-service",
-                "trainer-service", "feedback-gateway", "demo");
+        List<String> names = List.of("model", "embedded-kafka", "trainer-core", "trainer-kafka", "service-common",
+                "policy-service", "reward-service", "trainer-service", "feedback-gateway", "demo", "cli");
         modules = names.stream().collect(Collectors.toMap(n -> n, n -> {
             Path classes = root.resolve(n).resolve("target/classes");
             assertThat(classes).as("compiled classes of %s", n).isDirectory();
@@ -62,8 +65,17 @@ class LayeringTest {
                 .resideInAnyPackage("rlhf.trainer.algo..", "rlhf.trainer.ppo..", "rlhf.trainer.eval..")
                 .should().dependOnClassesThat().resideInAnyPackage(FRAMEWORK_AND_TRANSPORT)
                 .because("every equation of the trainer, the PPO learner and the policy evaluation are tested (and the "
-                        + "evaluation run from demo/) without Quarkus, gRPC or Kafka");
-        rule.check(modules.get("trainer-service"));
+                        + "evaluation run from demo/) without Quarkus, gRPC, Kafka or even the wire contract");
+        rule.check(modules.get("trainer-core"));
+    }
+
+    @Test
+    void trainerCoreSpeaksNoGrpc() {
+        // proto/ brings grpc-api and the stubs along with the messages; the jobs may use the messages only.
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.grpc..", "io.quarkus..", "io.vertx..")
+                .orShould().dependOnClassesThat().haveSimpleNameEndingWith("Grpc")
+                .because("trainer-core is driven by adapters (trainer-service, the cli), never a transport itself")
+                .check(modules.get("trainer-core"));
     }
 
     @Test
@@ -77,20 +89,9 @@ class LayeringTest {
                 .should().callMethod(nd, "mul", number).orShould().callMethod(nd, "div", number)
                 .orShould().callMethod(nd, "maximum", number).orShould().callMethod(nd, "minimum", number)
                 .because("a constant kept for the backward pass must live in libtorch's memory (rlhf.model.Scalars)");
-        for (String module : List.of("model", "trainer-service", "reward-service", "policy-service")) {
+        for (String module : List.of("model", "trainer-core", "reward-service", "policy-service", "demo")) {
             rule.check(modules.get(module));
         }
-    }
-
-    @Test
-    void demoUsesOnlyThePlainPartsOfTheTrainer() {
-        // demo/ has the trainer's jar without its dependencies (no Quarkus, no Kafka): only what the rule above keeps
-        // plain may be used there, besides the trainer's wire contract.
-        noClasses().should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("rlhf.trainer..")
-                        .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage("rlhf.trainer.algo..",
-                                "rlhf.trainer.ppo..", "rlhf.trainer.eval..", "rlhf.trainer.v1.."))))
-                .because("the trainer's service code needs Quarkus and Kafka, which demo/ does not load")
-                .check(modules.get("demo"));
     }
 
     @Test
@@ -108,10 +109,11 @@ class LayeringTest {
 
     @Test
     void mainCodeDependsNeitherOnDemoNorOnTheTestBroker() {
-        for (String module : List.of("model", "service-common", "policy-service", "reward-service", "trainer-service",
-                "feedback-gateway")) {
+        for (String module : List.of("model", "trainer-core", "trainer-kafka", "service-common", "policy-service",
+                "reward-service", "trainer-service", "feedback-gateway")) {
             noClasses().should().dependOnClassesThat().resideInAnyPackage("rlhf.demo..", "rlhf.kafka..")
-                    .because("the task world and the embedded broker are the outside world and test tooling")
+                    .because("the task world and the embedded broker are the outside world and test tooling; only the "
+                            + "command line (cli/) brings them in")
                     .allowEmptyShould(true)
                     .check(modules.get(module));
         }
@@ -129,6 +131,8 @@ class LayeringTest {
     void rulesSeeRealClasses() {
         // Guards against vacuous passes: a wrong path would import nothing and every rule would hold.
         assertThat(modules.get("policy-service").contain("rlhf.policy.grpc.PolicyGrpcService")).isTrue();
+        assertThat(modules.get("trainer-core").contain("rlhf.trainer.jobs.ppo.PpoJob")).isTrue();
+        assertThat(modules.get("cli").contain("rlhf.cli.Rlhf")).isTrue();
         assertThat(Files.isDirectory(Path.of(System.getProperty("rlhf.repo.root", "..")).resolve("proto/target/classes"))).isTrue();
     }
 }

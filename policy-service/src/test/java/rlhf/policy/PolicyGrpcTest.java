@@ -233,6 +233,15 @@ class PolicyGrpcTest {
                 });
     }
 
+    @Test
+    void theRawGrpcMessageIsTheDescriptionAsTheSpecEncodesIt() throws Exception {
+        // What grpc-js, grpc-dotnet or grpcurl decode: printable ASCII travels as it is (the Vert.x server alone would
+        // send prompt%3A%20required%20%28set%20text%20or%20chat%29).
+        Map<String, String> wire = ServiceProbes.rawGrpcHeadersAndTrailers(root.getPort(),
+                "/rlhf.policy.v1.PolicyService/Generate", request(1, 1, 4).clearPrompt().build().toByteArray());
+        assertThat(wire).containsEntry("grpc-status", "3").containsEntry("grpc-message", "prompt: required (set text or chat)");
+    }
+
     private static GenerateRequest withSampling(SamplingParams.Builder sampling) {
         return request(1, 1, 4).setSampling(sampling).build();
     }

@@ -11,6 +11,15 @@ import rlhf.common.v1.ModelKind;
  */
 public final class ModelStoreLayout {
 
+    /** The folder of base (pretrained) models. */
+    public static final String BASE = kindDirectory(ModelKind.MODEL_KIND_BASE);
+    /** The folder of supervised fine-tuned models (PPO's frozen reference). */
+    public static final String SFT = kindDirectory(ModelKind.MODEL_KIND_SFT);
+    /** The folder of reward models. */
+    public static final String REWARD = kindDirectory(ModelKind.MODEL_KIND_REWARD);
+    /** The folder of PPO policies. */
+    public static final String POLICY = kindDirectory(ModelKind.MODEL_KIND_POLICY);
+
     private ModelStoreLayout() {
     }
 

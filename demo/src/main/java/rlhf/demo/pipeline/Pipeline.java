@@ -28,6 +28,7 @@ import rlhf.reward.v1.CompareResponse;
 import rlhf.reward.v1.RewardServiceGrpc;
 import rlhf.trainer.v1.Job;
 import rlhf.trainer.v1.JobKind;
+import rlhf.wire.ModelStoreLayout;
 
 /**
  * InstructGPT's stages 0–3 on the task world, driven through the running services' public APIs: the task world
@@ -40,10 +41,10 @@ import rlhf.trainer.v1.JobKind;
 public final class Pipeline {
 
     /** PPO iterations of a default run: about 35 s on 2 CPU cores with the trainer's default sizes (16 prompts x 2). */
-    private static final int PPO_ITERATIONS = 4;
+    public static final int PPO_ITERATIONS = 4;
 
-    /** The store kind of PPO's policies. */
-    private static final String POLICY = "policy";
+    /** Pretraining steps of a default run: about 12 minutes on 2 CPU cores. */
+    public static final int PRETRAIN_STEPS = 5000;
 
     /**
      * Knobs of a run; the defaults are the task world's full sizes.
@@ -51,7 +52,23 @@ public final class Pipeline {
      * @param ppoIterations PPO iterations (each publishes one policy version); 0 skips the PPO stage
      */
     public record Settings(long seed, int pretrainSteps, double labelerNoise, int rmPrompts, int ppoIterations) {
-        public static final Settings DEFAULT = new Settings(1, 5000, 0.1, Integer.MAX_VALUE, PPO_ITERATIONS);
+        public static final Settings DEFAULT = new Settings(1, PRETRAIN_STEPS, 0.1, Integer.MAX_VALUE, PPO_ITERATIONS);
+
+        public Settings withSeed(long seed) {
+            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations);
+        }
+
+        public Settings withPretrainSteps(int pretrainSteps) {
+            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations);
+        }
+
+        public Settings withRmPrompts(int rmPrompts) {
+            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations);
+        }
+
+        public Settings withPpoIterations(int ppoIterations) {
+            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations);
+        }
     }
 
     private final LocalStack stack;
@@ -96,17 +113,17 @@ public final class Pipeline {
      */
     private void ppo(TrainerClient trainer) throws InterruptedException {
         CheckpointStore store = new CheckpointStore(stack.modelStore());
-        int before = store.latest(POLICY).map(Checkpoint::version).orElse(0);
+        int before = store.latest(ModelStoreLayout.POLICY).map(Checkpoint::version).orElse(0);
         out.accept("ppo: " + settings.ppoIterations() + " iterations; rollouts from the policy service's workers, "
                 + "scored by the reward service");
         trainer.run(JobKind.JOB_KIND_PPO, Map.of("iterations", String.valueOf(settings.ppoIterations()),
                 "seed", String.valueOf(settings.seed())), Duration.ofHours(2), line -> out.accept("  " + line));
-        for (int version : store.versions(POLICY)) {
+        for (int version : store.versions(ModelStoreLayout.POLICY)) {
             if (version > before) {
-                out.accept(ppoLine(store.checkpoint(POLICY, version)));
+                out.accept(ppoLine(store.checkpoint(ModelStoreLayout.POLICY, version)));
             }
         }
-        askPolicyService(store.latest(POLICY).orElseThrow().version());
+        askPolicyService(store.latest(ModelStoreLayout.POLICY).orElseThrow().version());
     }
 
     /** Shows the hot swap: the policy service serves the newest policy to unversioned calls once it has loaded it. */
@@ -124,8 +141,8 @@ public final class Pipeline {
                         .listModels(ListModelsRequest.newBuilder().setKind(ModelKind.MODEL_KIND_POLICY).build())
                         .getServing();
             }
-            out.accept(String.format("policy-service: serves %s v%d to unversioned calls", serving.getKind().name()
-                    .substring(11).toLowerCase(), serving.getVersion()));
+            out.accept(String.format("policy-service: serves %s v%d to unversioned calls",
+                    ModelStoreLayout.kindDirectory(serving.getKind()), serving.getVersion()));
         } finally {
             channel.shutdownNow();
         }
@@ -149,7 +166,7 @@ public final class Pipeline {
     private void makeComparisons(Path data) {
         List<PromptRecord> prompts = Jsonl.read(data.resolve(TaskWorldData.RM_PROMPTS), PromptRecord.class);
         prompts = prompts.subList(0, Math.min(settings.rmPrompts(), prompts.size()));
-        try (StoredPolicy sft = StoredPolicy.load(stack.modelStore(), "sft", 0)) {
+        try (StoredPolicy sft = StoredPolicy.load(stack.modelStore(), ModelStoreLayout.SFT, 0)) {
             out.accept(String.format("labeler: K = 4..9 answers per prompt from sft/v%d at temperature %.1f, noise %.2f",
                     sft.version(), ComparisonMaker.DEFAULT_TEMPERATURE, settings.labelerNoise()));
             ComparisonMaker.Result r = new ComparisonMaker(new Labeler("labeler-1", settings.labelerNoise(), settings.seed() + 40),
@@ -163,18 +180,19 @@ public final class Pipeline {
     private void evaluate(Path data) {
         List<String> prompts = Jsonl.read(data.resolve(TaskWorldData.EVAL_PROMPTS), PromptRecord.class).stream()
                 .map(PromptRecord::prompt).toList();
-        List<String> sft = EvaluateMain.answers(stack.modelStore(), "sft", prompts, 0, 0);
-        List<String> base = EvaluateMain.answers(stack.modelStore(), "base", prompts, 0, 0);
+        List<String> sft = ModelEvaluation.answers(stack.modelStore(), ModelStoreLayout.SFT, prompts, 0, 0);
+        List<String> base = ModelEvaluation.answers(stack.modelStore(), ModelStoreLayout.BASE, prompts, 0, 0);
         out.accept("judge: " + prompts.size() + " held-out prompts, greedy answers, task-world rubric");
-        EvaluateMain.print("sft", Evaluation.report(prompts, sft));
-        EvaluateMain.print("base", Evaluation.report(prompts, base));
+        ModelEvaluation.print(ModelStoreLayout.SFT, Evaluation.report(prompts, sft));
+        ModelEvaluation.print(ModelStoreLayout.BASE, Evaluation.report(prompts, base));
         out.accept("judge: win rate of sft over base " + Evaluation.winRate(prompts, sft, base));
-        Optional<Checkpoint> policy = new CheckpointStore(stack.modelStore()).latest(POLICY);
+        Optional<Checkpoint> policy = new CheckpointStore(stack.modelStore()).latest(ModelStoreLayout.POLICY);
         if (settings.ppoIterations() > 0 && policy.isPresent()) {
             String name = "policy/v" + policy.get().version();
-            List<String> answers = EvaluateMain.answers(stack.modelStore(), "policy:" + policy.get().version(), prompts,
+            List<String> answers = ModelEvaluation.answers(stack.modelStore(),
+                    ModelStoreLayout.POLICY + ":" + policy.get().version(), prompts,
                     0, 0);
-            EvaluateMain.print(name, Evaluation.report(prompts, answers));
+            ModelEvaluation.print(name, Evaluation.report(prompts, answers));
             out.accept("judge: win rate of " + name + " over sft " + Evaluation.winRate(prompts, answers, sft));
         }
     }
@@ -205,8 +223,8 @@ public final class Pipeline {
 
     private void report(Job job) {
         job.getPublishedList().forEach(v -> {
-            StringBuilder sb = new StringBuilder(String.format("trainer: published %s v%d", v.getKind().name().substring(11)
-                    .toLowerCase(), v.getVersion()));
+            StringBuilder sb = new StringBuilder(String.format("trainer: published %s v%d",
+                    ModelStoreLayout.kindDirectory(v.getKind()), v.getVersion()));
             v.getMetricsMap().entrySet().stream().sorted(Map.Entry.comparingByKey())
                     .filter(e -> !e.getKey().contains(".bin"))
                     .forEach(e -> sb.append(String.format("%n    %s = %.4f", e.getKey(), e.getValue())));
@@ -216,6 +234,6 @@ public final class Pipeline {
 
     /** True when the store already holds a reward model (the pipeline ran before in this work dir). */
     public static boolean alreadyTrained(Path modelStore) {
-        return Files.isDirectory(modelStore.resolve("reward"));
+        return Files.isDirectory(modelStore.resolve(ModelStoreLayout.REWARD));
     }
 }

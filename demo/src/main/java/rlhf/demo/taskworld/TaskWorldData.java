@@ -37,7 +37,7 @@ public final class TaskWorldData {
     public static final String RM_PROMPTS = "rm-prompts.jsonl";
     public static final String PPO_PROMPTS = "ppo-prompts.jsonl";
     public static final String EVAL_PROMPTS = "eval-prompts.jsonl";
-    /** Written later, from SFT answers ranked by a labeler (see rlhf.demo.pipeline.RewardDataMain). */
+    /** Written later, from SFT answers ranked by a labeler (see rlhf.demo.pipeline.LabelerComparisons). */
     public static final String COMPARISONS = "comparisons.jsonl";
 
     private final long seed;

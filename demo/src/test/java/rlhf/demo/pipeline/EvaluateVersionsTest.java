@@ -52,22 +52,22 @@ class EvaluateVersionsTest {
         }
     }
 
-    private static EvaluateVersionsMain.Report evaluate(List<Integer> versions, int reward) {
-        EvaluateVersionsMain.Options options = new EvaluateVersionsMain.Options(store, versions, 0, reward, GREEDY);
-        return EvaluateVersionsMain.evaluate(options, PROMPTS, new PrintStream(new ByteArrayOutputStream()));
+    private static VersionEvaluation.Report evaluate(List<Integer> versions, int reward) {
+        VersionEvaluation.Options options = new VersionEvaluation.Options(store, versions, 0, reward, GREEDY);
+        return VersionEvaluation.evaluate(options, PROMPTS, new PrintStream(new ByteArrayOutputStream()));
     }
 
     @Test
     void identicalModelsTieAndDifferentOnesAreMeasured(@TempDir Path out) throws Exception {
-        EvaluateVersionsMain.Report report = evaluate(List.of(), 0);
+        VersionEvaluation.Report report = evaluate(List.of(), 0);
         assertThat(report.reference()).isEqualTo("sft/v1");
         assertThat(report.rewardModel()).isEqualTo("reward/v1");
         assertThat(report.prompts()).isEqualTo(PROMPTS.size());
-        assertThat(report.versions()).extracting(EvaluateVersionsMain.VersionReport::name)
+        assertThat(report.versions()).extracting(VersionEvaluation.VersionReport::name)
                 .containsExactly("sft/v1", "policy/v1", "policy/v2");
-        EvaluateVersionsMain.VersionReport sft = report.versions().get(0);
-        EvaluateVersionsMain.VersionReport same = report.versions().get(1);
-        EvaluateVersionsMain.VersionReport other = report.versions().get(2);
+        VersionEvaluation.VersionReport sft = report.versions().get(0);
+        VersionEvaluation.VersionReport same = report.versions().get(1);
+        VersionEvaluation.VersionReport other = report.versions().get(2);
 
         // SFT against itself, greedy: every prompt a tie, win rate exactly ½ with no spread; KL exactly 0.
         assertThat(sft.winRateOverSft().mean()).isEqualTo(0.5);
@@ -76,7 +76,7 @@ class EvaluateVersionsTest {
         assertThat(sft.winRateOverSft().ties()).isEqualTo(PROMPTS.size());
         assertThat(sft.kl()).isEqualTo(0.0);
         assertThat(sft.k3()).isEqualTo(0.0);
-        assertThat(sft.elo()).isEqualTo(EvaluateVersionsMain.ELO_ANCHOR);
+        assertThat(sft.elo()).isEqualTo(VersionEvaluation.ELO_ANCHOR);
 
         // The same weights as another version: the same answers, KL 0, the same reward and Elo.
         assertThat(same.kl()).isEqualTo(0.0);
@@ -96,9 +96,9 @@ class EvaluateVersionsTest {
         assertThat(report.pairs()).hasSize(3).allSatisfy(
                 p -> assertThat(p.wins() + p.ties() + p.losses()).isEqualTo(PROMPTS.size()));
         assertThat(report.pairs().get(0)).isEqualTo(
-                new EvaluateVersionsMain.PairResult("sft/v1", "policy/v1", 0, PROMPTS.size(), 0));
+                new VersionEvaluation.PairResult("sft/v1", "policy/v1", 0, PROMPTS.size(), 0));
         assertThat(report.pairs().get(1)).isEqualTo(
-                new EvaluateVersionsMain.PairResult("sft/v1", "policy/v2", w.losses(), w.ties(), w.wins()));
+                new VersionEvaluation.PairResult("sft/v1", "policy/v2", w.losses(), w.ties(), w.wins()));
 
         // Two points at √KL = 0 with equal rewards and one beside: the line goes through all three.
         assertThat(other.kl()).isPositive();
@@ -108,11 +108,11 @@ class EvaluateVersionsTest {
                 .isCloseTo((other.meanReward() - sft.meanReward()) / Math.sqrt(other.kl()), within(1e-9));
 
         ByteArrayOutputStream table = new ByteArrayOutputStream();
-        EvaluateVersionsMain.print(report, new PrintStream(table, true, StandardCharsets.UTF_8));
+        VersionEvaluation.print(report, new PrintStream(table, true, StandardCharsets.UTF_8));
         assertThat(table.toString(StandardCharsets.UTF_8)).contains("policy/v2", "closed_qa", "harmful", "R²");
 
         Path file = out.resolve("report.json");
-        EvaluateVersionsMain.write(report, file);
+        VersionEvaluation.write(report, file);
         JsonNode json = new ObjectMapper().readTree(file.toFile());
         assertThat(json.get("versions")).hasSize(3);
         JsonNode row = json.get("versions").get(2);
@@ -129,8 +129,8 @@ class EvaluateVersionsTest {
 
     @Test
     void chosenVersionsOnlyAndNoRewardModel() {
-        EvaluateVersionsMain.Report report = evaluate(List.of(2), -1);
-        assertThat(report.versions()).extracting(EvaluateVersionsMain.VersionReport::name)
+        VersionEvaluation.Report report = evaluate(List.of(2), -1);
+        assertThat(report.versions()).extracting(VersionEvaluation.VersionReport::name)
                 .containsExactly("sft/v1", "policy/v2");
         assertThat(report.rewardModel()).isNull();
         assertThat(report.versions()).allSatisfy(v -> assertThat(v.meanReward()).isNull());

@@ -15,6 +15,12 @@ import java.util.function.Consumer;
  *
  * <p>Memory discipline: each step's forward, backward and clipping run inside one NDScope, which closes every array
  * they created; the optimizer step runs after that scope closes, because its state must outlive every step.
+ *
+ * <p>Two options make it the one loop of every trainer: a {@link StepListener} sees each step before it runs (to cancel
+ * it by throwing) and after (progress), and {@link Settings#skipNonFiniteGradients()} refuses a step whose gradient
+ * norm is NaN or infinite — gradients reset, weights untouched, the step counted — where AdamW would turn every weight
+ * into NaN. PPO needs the guard: on the task world a finite loss gave a non-finite gradient about once per 80 steps at
+ * lr 5e-5.
  */
 public final class TrainingLoop {
     private final NDManager manager;
@@ -22,7 +28,9 @@ public final class TrainingLoop {
     private final WarmupCosineSchedule schedule;
     private final Settings settings;
     private final Consumer<String> log;
+    private final StepListener listener;
     private int step;
+    private int skipped;
 
     /** What the objective returns: a scalar loss and how many tokens it covered (for tokens/s). */
     public record Loss(NDArray value, long tokens) {
@@ -35,32 +43,65 @@ public final class TrainingLoop {
     }
 
     /**
-     * @param steps       total steps of {@link #run}
-     * @param maxGradNorm global-norm clip (≤ 0 disables)
-     * @param logEvery    a progress line every this many steps (and on the last); 0 disables
+     * @param steps                  total steps of {@link #run}
+     * @param maxGradNorm            global-norm clip (≤ 0 disables)
+     * @param logEvery               a progress line every this many steps (and on the last); 0 disables
+     * @param skipNonFiniteGradients refuse (skip and count) a step whose gradient norm is not finite
      */
-    public record Settings(int steps, float maxGradNorm, int logEvery) {
+    public record Settings(int steps, float maxGradNorm, int logEvery, boolean skipNonFiniteGradients) {
         public Settings {
             if (steps <= 0 || logEvery < 0) {
                 throw new IllegalArgumentException("steps must be positive and logEvery >= 0");
             }
         }
+
+        /** Settings that apply every step, finite or not. */
+        public Settings(int steps, float maxGradNorm, int logEvery) {
+            this(steps, maxGradNorm, logEvery, false);
+        }
+
+        /** The same settings, refusing steps with a non-finite gradient. */
+        public Settings skippingNonFiniteGradients() {
+            return new Settings(steps, maxGradNorm, logEvery, true);
+        }
     }
 
-    /** The outcome of one step. */
-    public record StepResult(int step, float loss, float gradNorm, float learningRate, long tokens, double seconds) {
+    /**
+     * The outcome of one step.
+     *
+     * @param skipped the optimizer did not apply it: the gradient norm was not finite
+     */
+    public record StepResult(int step, float loss, float gradNorm, float learningRate, long tokens, double seconds,
+            boolean skipped) {
         public double tokensPerSecond() {
             return tokens / seconds;
         }
     }
 
+    /** Sees every step: {@code before} may throw to stop the loop before the step runs. */
+    public interface StepListener {
+        /** Before step {@code step} (0-based) runs. */
+        default void before(int step) {
+        }
+
+        /** After a step ran (applied or skipped). */
+        default void after(StepResult result) {
+        }
+    }
+
     public TrainingLoop(NDManager manager, AdamW optimizer, WarmupCosineSchedule schedule, Settings settings,
             Consumer<String> log) {
+        this(manager, optimizer, schedule, settings, log, new StepListener() { });
+    }
+
+    public TrainingLoop(NDManager manager, AdamW optimizer, WarmupCosineSchedule schedule, Settings settings,
+            Consumer<String> log, StepListener listener) {
         this.manager = manager;
         this.optimizer = optimizer;
         this.schedule = schedule;
         this.settings = settings;
         this.log = log;
+        this.listener = listener;
     }
 
     /** Runs {@code settings.steps()} steps from the current one. */
@@ -81,8 +122,9 @@ public final class TrainingLoop {
         return results;
     }
 
-    /** One step: forward + backward + clip inside a scope, then the optimizer outside it. */
+    /** One step: forward + backward + clip inside a scope, then the optimizer outside it (or the guard's refusal). */
     public StepResult step(Objective objective) {
+        listener.before(step);
         long start = System.nanoTime();
         float lr = schedule.lr(step);
         float lossValue;
@@ -97,10 +139,30 @@ public final class TrainingLoop {
             }
             norm = GradientClipping.clipByGlobalNorm(optimizer.parameters(), settings.maxGradNorm());
         }
-        optimizer.step(lr);
-        StepResult result = new StepResult(step, lossValue, norm, lr, tokens, (System.nanoTime() - start) / 1e9);
+        boolean skip = settings.skipNonFiniteGradients() && !Float.isFinite(norm);
+        if (skip) {
+            skipped++;
+            resetGradients();
+        } else {
+            optimizer.step(lr);
+        }
+        StepResult result = new StepResult(step, lossValue, norm, lr, tokens, (System.nanoTime() - start) / 1e9, skip);
         step++;
+        listener.after(result);
         return result;
+    }
+
+    /** Steps refused for a non-finite gradient so far. */
+    public int skipped() {
+        return skipped;
+    }
+
+    private void resetGradients() {
+        for (NDArray parameter : optimizer.parameters()) {
+            try (NDArray gradient = parameter.getGradient()) {
+                gradient.set(new float[Math.toIntExact(gradient.size())]); // × 0 would keep NaN
+            }
+        }
     }
 
     private String progressLine(int done, StepResult r, double tokensPerSecond, double elapsed) {

@@ -1,5 +1,6 @@
 package rlhf.policy.grpc;
 
+import rlhf.service.GrpcErrors;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,7 @@ import rlhf.policy.service.BestOfNSampler;
 import rlhf.policy.service.Completion;
 import rlhf.policy.service.Futures;
 import rlhf.policy.service.GenerationRequest;
-import rlhf.policy.service.InvalidInputException;
+import rlhf.service.InvalidInputException;
 import rlhf.policy.service.ModelId;
 import rlhf.policy.service.PolicyGenerator;
 import rlhf.policy.service.PolicyKind;

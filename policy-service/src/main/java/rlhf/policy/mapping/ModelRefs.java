@@ -4,7 +4,7 @@ import java.util.Optional;
 
 import rlhf.common.v1.ModelKind;
 import rlhf.common.v1.ModelRef;
-import rlhf.policy.service.InvalidInputException;
+import rlhf.service.InvalidInputException;
 import rlhf.policy.service.ModelId;
 import rlhf.policy.service.PolicyKind;
 

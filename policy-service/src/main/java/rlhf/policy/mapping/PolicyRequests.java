@@ -8,7 +8,7 @@ import rlhf.common.v1.ChatMessage;
 import rlhf.common.v1.Prompt;
 import rlhf.common.v1.SamplingParams;
 import rlhf.policy.service.GenerationRequest;
-import rlhf.policy.service.InvalidInputException;
+import rlhf.service.InvalidInputException;
 import rlhf.policy.service.PromptInput;
 import rlhf.policy.service.RolloutTask;
 import rlhf.policy.service.SamplingRequest;

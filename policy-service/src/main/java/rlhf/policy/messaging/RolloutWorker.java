@@ -29,11 +29,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import rlhf.policy.grpc.GrpcErrors;
+import rlhf.service.GrpcErrors;
 import rlhf.policy.mapping.PolicyRequests;
 import rlhf.policy.mapping.RolloutRecords;
 import rlhf.policy.metrics.PolicyMetrics;
-import rlhf.policy.service.InvalidInputException;
+import rlhf.service.InvalidInputException;
 import rlhf.policy.service.RolloutSampler;
 import rlhf.policy.service.RolloutTask;
 import rlhf.policy.service.ScoredRollouts;

@@ -1,5 +1,6 @@
 package rlhf.policy.service;
 
+import rlhf.service.InvalidInputException;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package rlhf.policy.service;
 
+import rlhf.service.InvalidInputException;
 import java.util.Map;
 import java.util.Objects;
 

@@ -1,5 +1,7 @@
 package rlhf.policy.service;
 
+import rlhf.service.InvalidInputException;
+
 /**
  * The server's bounds on one request: samples per request and tokens per sample. The model's context is checked
  * when the prompt is rendered by the version that serves it.

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import org.jboss.logging.Logger;
+
 import io.grpc.Context;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
@@ -22,6 +24,8 @@ import rlhf.reward.v1.ScoreBatchRequest;
 import rlhf.reward.v1.ScoreBatchResponse;
 import rlhf.reward.v1.ScoreRequest;
 import rlhf.reward.v1.ScoreResponse;
+import rlhf.model.store.CheckpointCorruptException;
+import rlhf.service.GrpcErrors;
 
 /**
  * gRPC edge of the reward service: request → {@link ScoringRequest} (checked), scored by {@link RewardScoring},
@@ -29,6 +33,8 @@ import rlhf.reward.v1.ScoreResponse;
  */
 @GrpcService
 public class RewardGrpcService implements RewardService {
+
+    private static final Logger LOG = Logger.getLogger(RewardGrpcService.class);
 
     private final RewardScoring scoring;
     private final RewardServiceConfig config;
@@ -62,9 +68,19 @@ public class RewardGrpcService implements RewardService {
         GrpcCallLifetime lifetime = new GrpcCallLifetime(context);
         return Uni.createFrom().completionStage(() -> scoring.score(parse.get(), lifetime))
                 .map(respond)
-                .onFailure().transform(failure -> GrpcErrors.toStatus(failure, context))
+                .onFailure().transform(f -> GrpcErrors.toStatus(f, context, RewardGrpcService::storeFailure))
                 .onTermination().invoke((ok, failure, cancelled) -> metrics.callDone(rpc,
                         failure == null ? "OK" : Status.fromThrowable(failure).getCode().name(),
                         Duration.ofNanos(System.nanoTime() - start)));
+    }
+
+    /** The failure only this service meets: a stored reward model whose files do not match their manifest. */
+    private static Status storeFailure(Throwable failure) {
+        if (failure instanceof CheckpointCorruptException e) {
+            LOG.errorf("stored reward model unusable: %s", e.getMessage());
+            return Status.FAILED_PRECONDITION.withDescription("reward_version: the stored version is unusable ("
+                    + e.file().getFileName() + " does not match its manifest); ask operators");
+        }
+        return null;
     }
 }

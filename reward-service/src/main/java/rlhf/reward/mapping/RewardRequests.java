@@ -7,7 +7,7 @@ import rlhf.common.v1.Conversation;
 import rlhf.common.v1.Prompt;
 import rlhf.common.v1.Role;
 import rlhf.model.tokenizer.ChatMessage;
-import rlhf.reward.service.InvalidInputException;
+import rlhf.service.InvalidInputException;
 import rlhf.reward.service.ScoreInput;
 import rlhf.reward.service.ScoringRequest;
 import rlhf.reward.v1.CompareRequest;

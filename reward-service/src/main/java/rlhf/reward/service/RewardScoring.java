@@ -1,5 +1,6 @@
 package rlhf.reward.service;
 
+import rlhf.service.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;

@@ -1,5 +1,6 @@
 package rlhf.trainer.mapping;
 
+import rlhf.trainer.kafka.ModelVersions;
 import rlhf.trainer.jobs.JobKind;
 import rlhf.trainer.jobs.StepProgress;
 import rlhf.trainer.service.JobSnapshot;

@@ -1,5 +1,6 @@
 package rlhf.trainer.messaging;
 
+import rlhf.trainer.kafka.ModelVersionAnnouncer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,0 +1,63 @@
+package rlhf.service;
+
+import java.nio.charset.StandardCharsets;
+
+import io.grpc.ForwardingServerCall;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.quarkus.grpc.GlobalInterceptor;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Sends every status description as the gRPC over HTTP/2 spec encodes {@code grpc-message}: UTF-8, with only the bytes
+ * outside 0x20–0x7E and {@code %} percent-encoded, so {@code prompt: required (set text or chat)} travels byte for byte.
+ *
+ * <p>Why: the Vert.x gRPC server that Quarkus runs on the HTTP port (vertx-grpc 4.5.26, still so in 4.5.31) encodes
+ * the description with {@link java.net.URLEncoder}, which also escapes spaces, colons and brackets. grpc-java decodes
+ * that, but clients that follow the spec (grpc-js, grpc-dotnet, grpcurl's Go) show {@code prompt%3A%20required}. The
+ * server writes a trailer called {@code grpc-message} as it is when the status itself carries no description, so this
+ * interceptor moves the description there, encoded by the spec's rule. Only for that server: grpc-java's own Netty
+ * server ({@code quarkus.grpc.server.use-separate-server=true}) discards such a trailer and encodes correctly itself.
+ */
+@GlobalInterceptor
+@ApplicationScoped
+@Priority(200) // before CallLifetimeInterceptor: its call wraps the transport's, so it closes last
+public class StatusMessageInterceptor implements ServerInterceptor {
+
+    static final Metadata.Key<String> GRPC_MESSAGE = Metadata.Key.of("grpc-message", Metadata.ASCII_STRING_MARSHALLER);
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+            ServerCallHandler<Q, R> next) {
+        return next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                if (status.getDescription() != null && !status.isOk()) {
+                    trailers.discardAll(GRPC_MESSAGE);
+                    trailers.put(GRPC_MESSAGE, encode(status.getDescription()));
+                    status = status.withDescription(null);
+                }
+                super.close(status, trailers);
+            }
+        }, headers);
+    }
+
+    /** The spec's percent-encoding: UTF-8 bytes outside 0x20–0x7E, and {@code %} itself, as {@code %XX}. */
+    static String encode(String description) {
+        StringBuilder out = new StringBuilder(description.length());
+        for (byte b : description.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c >= 0x20 && c <= 0x7e && c != '%') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,24 @@
+package rlhf.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class StatusMessageInterceptorTest {
+
+    @Test
+    void printableAsciiTravelsAsItIs() {
+        assertThat(StatusMessageInterceptor.encode("prompt: required (set text or chat)"))
+                .isEqualTo("prompt: required (set text or chat)");
+        assertThat(StatusMessageInterceptor.encode("items[3].answer: 5000 > max 4096; a+b=c & d/e? ~!*'\"<>"))
+                .isEqualTo("items[3].answer: 5000 > max 4096; a+b=c & d/e? ~!*'\"<>");
+    }
+
+    @Test
+    void percentControlAndNonAsciiBytesArePercentEncodedUtf8() {
+        // '%' = 0x25; '\n' = 0x0A; 'é' = U+00E9 = C3 A9 in UTF-8; '€' = U+20AC = E2 82 AC; DEL = 0x7F
+        assertThat(StatusMessageInterceptor.encode("100% sure")).isEqualTo("100%25 sure");
+        assertThat(StatusMessageInterceptor.encode("line 1\nline 2")).isEqualTo("line 1%0Aline 2");
+        assertThat(StatusMessageInterceptor.encode("café €5\u007f")).isEqualTo("caf%C3%A9 %E2%82%AC5%7F");
+    }
+}

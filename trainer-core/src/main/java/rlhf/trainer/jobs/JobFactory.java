@@ -1,0 +1,70 @@
+package rlhf.trainer.jobs;
+
+import rlhf.trainer.jobs.ppo.PpoConnections;
+import rlhf.trainer.jobs.ppo.PpoJob;
+import rlhf.trainer.jobs.ppo.PpoParameters;
+import rlhf.trainer.jobs.pretrain.PretrainJob;
+import rlhf.trainer.jobs.pretrain.PretrainParameters;
+import rlhf.trainer.jobs.reward.RewardModelJob;
+import rlhf.trainer.jobs.reward.RewardModelParameters;
+import rlhf.trainer.jobs.sft.SftJob;
+import rlhf.trainer.jobs.sft.SftParameters;
+import java.nio.file.Path;
+import java.util.Map;
+
+import rlhf.model.store.CheckpointStore;
+
+/**
+ * Builds a job of a kind from string parameters (command line, REST, gRPC alike): validates every value, rejects
+ * unknown keys, fills in defaults. Data files default to their conventional names in {@code dataDirectory}.
+ */
+public final class JobFactory {
+
+    private final CheckpointStore store;
+    private final Path dataDirectory;
+    private final PpoConnections ppo;
+
+    /** A factory whose PPO jobs fail their precondition check: they need Kafka. */
+    public JobFactory(CheckpointStore store, Path dataDirectory) {
+        this(store, dataDirectory, null);
+    }
+
+    /** @param ppo the rollout exchange and announcer of PPO jobs; null when no Kafka cluster is configured */
+    public JobFactory(CheckpointStore store, Path dataDirectory, PpoConnections ppo) {
+        this.store = store;
+        this.dataDirectory = dataDirectory;
+        this.ppo = ppo;
+    }
+
+    /** @throws InvalidParameterException naming the first bad or unknown parameter */
+    public TrainingJob create(JobKind kind, Map<String, String> given) {
+        JobParameters p = new JobParameters(given);
+        TrainingJob job = switch (kind) {
+            case PRETRAIN -> new PretrainJob(store, PretrainParameters.read(p, dataDirectory), p.resolved());
+            case SFT -> new SftJob(store, SftParameters.read(p, dataDirectory), p.resolved());
+            case REWARD_MODEL -> new RewardModelJob(store, RewardModelParameters.read(p, dataDirectory), p.resolved());
+            case PPO -> new PpoJob(store, PpoParameters.read(p, dataDirectory), p.resolved(), ppo);
+        };
+        p.rejectUnknown();
+        return job;
+    }
+
+    /**
+     * Every parameter a job of {@code kind} reads, with its default (data files resolved in {@code dataDirectory}), in
+     * reading order: what a command line or a form offers.
+     */
+    public static Map<String, String> defaults(JobKind kind, Path dataDirectory) {
+        JobParameters p = new JobParameters(Map.of());
+        switch (kind) {
+            case PRETRAIN -> PretrainParameters.read(p, dataDirectory);
+            case SFT -> SftParameters.read(p, dataDirectory);
+            case REWARD_MODEL -> RewardModelParameters.read(p, dataDirectory);
+            case PPO -> PpoParameters.read(p, dataDirectory);
+        }
+        return p.resolved();
+    }
+
+    public CheckpointStore store() {
+        return store;
+    }
+}

@@ -1,0 +1,242 @@
+package rlhf.trainer.jobs.reward;
+
+import rlhf.wire.ModelStoreLayout;
+import rlhf.trainer.jobs.JobKind;
+import rlhf.trainer.jobs.JobMonitor;
+import rlhf.trainer.jobs.JobPreconditionException;
+import rlhf.trainer.jobs.JobResult;
+import rlhf.trainer.jobs.TrainingJob;
+import rlhf.trainer.jobs.training.CheckpointInputs;
+import rlhf.trainer.jobs.training.Publication;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import rlhf.model.GptModel;
+import rlhf.model.score.Scorer;
+import rlhf.model.score.SequenceRewards;
+import rlhf.model.store.CheckpointStore;
+import rlhf.model.store.LoadedCheckpoint;
+import rlhf.model.tokenizer.PromptResponse;
+import rlhf.model.tokenizer.TextTokenizer;
+import rlhf.trainer.algo.PreferenceCalibration;
+import rlhf.trainer.data.DatasetRef;
+import rlhf.trainer.data.JsonlFile;
+import rlhf.trainer.data.RankedComparison;
+import rlhf.trainer.data.Split;
+
+/**
+ * The reward model (InstructGPT §3.5, eq. 1): initialised from the newest SFT model with its scalar reward head,
+ * trained on the split=train rankings with K-way batching, evaluated on the validation and test users (pairwise
+ * accuracy, ECE, reliability table), optionally checked for robustness (hh-rlhf train-PM vs test-PM best-of-n), and
+ * published as {@code reward/vN} with the SFT version as its parent.
+ */
+public final class RewardModelJob implements TrainingJob {
+
+    private final CheckpointStore store;
+    private final RewardModelParameters p;
+    private final Map<String, String> parameters;
+
+    public RewardModelJob(CheckpointStore store, RewardModelParameters parameters, Map<String, String> resolved) {
+        this.store = store;
+        this.p = parameters;
+        this.parameters = Map.copyOf(resolved);
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.REWARD_MODEL;
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public void checkPreconditions() {
+        CheckpointInputs.require(store, ModelStoreLayout.SFT, p.sftVersion(), "sft-version", "an SFT job");
+        if (!Files.isRegularFile(p.comparisons())) {
+            throw new JobPreconditionException("comparisons not found: " + p.comparisons() + " (parameter 'data')");
+        }
+    }
+
+    /** The comparisons by split, encoded for the model. */
+    private record Splits(List<EncodedComparison> train, List<EncodedComparison> validation,
+            List<EncodedComparison> test) {
+    }
+
+    @Override
+    public JobResult run(JobMonitor monitor) {
+        checkPreconditions();
+        List<RankedComparison> comparisons = RankedComparison.read(p.comparisons());
+        DatasetRef dataset = JsonlFile.reference(p.comparisons(), comparisons.size());
+        try (LoadedCheckpoint loaded = CheckpointInputs.load(store, ModelStoreLayout.SFT, p.sftVersion());
+                GptModel rewardModel = p.likelihoodWeight() > 0
+                        ? loaded.model().withRewardLikelihood(p.likelihoodWeight()) : null) {
+            // where the reward model starts: the SFT checkpoint's weights (plus β when the likelihood term is on)
+            LoadedCheckpoint start = rewardModel == null ? loaded
+                    : new LoadedCheckpoint(loaded.checkpoint(), rewardModel, loaded.tokenizer());
+            Splits splits = encode(comparisons, start.tokenizer(), start.model().config().contextLength());
+            if (splits.train().isEmpty()) {
+                throw new JobPreconditionException("no split=train comparisons in " + p.comparisons());
+            }
+            monitor.log(String.format(Locale.ROOT, "rm: from %s, %,d train / %,d validation / %,d test comparisons",
+                    start.checkpoint().id(), splits.train().size(), splits.validation().size(), splits.test().size()));
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            List<String> report = new ArrayList<>();
+            RewardModelTrainer trainer = new RewardModelTrainer(p);
+            if (p.robustnessCheck()) {
+                robustness(start, trainer, splits, metrics, report, monitor);
+            }
+            float loss = trainer.train(start.model(), splits.train(), monitor, "rm");
+            metrics.put("rm.train.loss", (double) loss);
+            if (p.calibrate() && !splits.validation().isEmpty()) {
+                try (GptModel calibrated = calibrate(start.model(), splits.validation(), metrics, report)) {
+                    return evaluateAndPublish(new LoadedCheckpoint(start.checkpoint(), calibrated, start.tokenizer()),
+                            splits, dataset, metrics, report, monitor);
+                }
+            }
+            return evaluateAndPublish(start, splits, dataset, metrics, report, monitor);
+        }
+    }
+
+    /** Evaluates {@code rm} (the trained model, under its SFT parent's checkpoint) and publishes it. */
+    private JobResult evaluateAndPublish(LoadedCheckpoint rm, Splits splits, DatasetRef dataset,
+            Map<String, Double> metrics, List<String> report, JobMonitor monitor) {
+        evaluate(rm, splits, metrics, report, monitor);
+        report.forEach(monitor::log);
+        return Publication.publish(store, kind(), ModelStoreLayout.REWARD, rm.model(), rm.tokenizer(),
+                List.of(rm.checkpoint().id()), List.of(dataset), metrics, report);
+    }
+
+    private static Splits encode(List<RankedComparison> comparisons, TextTokenizer tokenizer, int context) {
+        Map<Split, List<EncodedComparison>> bySplit = new LinkedHashMap<>();
+        for (Split s : Split.values()) {
+            bySplit.put(s, new ArrayList<>());
+        }
+        for (RankedComparison c : comparisons) {
+            bySplit.get(c.split()).add(EncodedComparison.encode(c, tokenizer, context));
+        }
+        return new Splits(bySplit.get(Split.TRAIN), bySplit.get(Split.VALIDATION), bySplit.get(Split.TEST));
+    }
+
+    /**
+     * Calibration on the validation users: fits the bounded temperature scaling of
+     * {@link PreferenceCalibration#fitBounded} to the trained (unbounded) rewards u and returns a new model that serves
+     * r = (c/2)·tanh(2·s·(u − μ)/c): the reward head's weight and β of the likelihood term are multiplied by s, the
+     * head's bias becomes s·(b − μ), and c becomes the config's reward bound (0 when plain scaling fits better). Every
+     * answer keeps its place in every ranking, so accuracy is unchanged; the test users are not used.
+     */
+    private static GptModel calibrate(GptModel model, List<EncodedComparison> validation, Map<String, Double> metrics,
+            List<String> report) {
+        List<Scorer.Example> answers = new ArrayList<>();
+        validation.forEach(c -> answers.addAll(c.answers()));
+        float[] rewards = SequenceRewards.score(model, answers, 64);
+        List<double[]> pairs = new ArrayList<>();
+        int offset = 0;
+        for (EncodedComparison c : validation) {
+            for (int[] pair : c.pairs()) {
+                pairs.add(new double[] {rewards[offset + pair[0]], rewards[offset + pair[1]]});
+            }
+            offset += c.answers().size();
+        }
+        double[] winners = pairs.stream().mapToDouble(w -> w[0]).toArray();
+        double[] losers = pairs.stream().mapToDouble(w -> w[1]).toArray();
+        PreferenceCalibration.Squash squash = PreferenceCalibration.fitBounded(winners, losers);
+        Map<String, float[]> scaled = new LinkedHashMap<>();
+        scaled.put("reward_head.weight", scaled(model, "reward_head.weight", squash.scale(), 0));
+        scaled.put("reward_head.bias", scaled(model, "reward_head.bias", squash.scale(), squash.center()));
+        if (model.config().rewardLikelihood()) {
+            scaled.put(GptModel.LIKELIHOOD_WEIGHT, scaled(model, GptModel.LIKELIHOOD_WEIGHT, squash.scale(), 0));
+        }
+        GptModel calibrated = model.derive(model.config().withRewardBound((float) squash.bound()), scaled);
+        double before = PreferenceCalibration.squashedLoss(winners, losers, new PreferenceCalibration.Squash(1, 0, 0));
+        double after = PreferenceCalibration.squashedLoss(winners, losers, squash);
+        metrics.put("rm.calibration.scale", squash.scale());
+        metrics.put("rm.calibration.bound", squash.bound());
+        metrics.put("rm.calibration.max_probability", squash.maxProbability());
+        metrics.put("rm.calibration.validation.nll.before", before);
+        metrics.put("rm.calibration.validation.nll.after", after);
+        report.add(String.format(Locale.ROOT, "rm calibration: rewards scaled by %.4f around %.4f%s (fitted on %d "
+                + "validation pairs: NLL %.4f -> %.4f); accuracy is unchanged, test users were not used",
+                squash.scale(), squash.center(), squash.bound() > 0 ? String.format(Locale.ROOT,
+                        " and bounded by margins of %.4f, so P(a>b) <= %.4f", squash.bound(), squash.maxProbability())
+                        : ", unbounded", winners.length, before, after));
+        return calibrated;
+    }
+
+    /** s·(p − shift) for each value p of the named parameter. */
+    private static float[] scaled(GptModel model, String name, double s, double shift) {
+        float[] values = model.parameters().get(name).toFloatArray();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (s * (values[i] - shift));
+        }
+        return values;
+    }
+
+    private void evaluate(LoadedCheckpoint model, Splits splits, Map<String, Double> metrics, List<String> report,
+            JobMonitor monitor) {
+        List<EncodedComparison> heldOut = new ArrayList<>(splits.validation());
+        heldOut.addAll(splits.test());
+        Map<String, List<EncodedComparison>> sets = new LinkedHashMap<>();
+        sets.put("validation", splits.validation());
+        sets.put("test", splits.test());
+        sets.put("heldout", heldOut);
+        for (Map.Entry<String, List<EncodedComparison>> set : sets.entrySet()) {
+            if (set.getValue().isEmpty()) {
+                continue;
+            }
+            RewardModelEvaluation.Result r = RewardModelEvaluation.evaluate(model.model(), set.getValue(),
+                    p.calibrationBins());
+            String prefix = "rm." + set.getKey() + ".";
+            metrics.put(prefix + "accuracy", r.calibration().pairwiseAccuracy());
+            metrics.put(prefix + "ece", r.calibration().expectedCalibrationError());
+            metrics.put(prefix + "loss", r.loss());
+            metrics.put(prefix + "pairs", (double) r.calibration().pairs());
+            if (!Double.isNaN(r.oracleAccuracy())) {
+                metrics.put(prefix + "rubric_accuracy", r.oracleAccuracy());
+                metrics.put(prefix + "accuracy_vs_rubric", r.accuracyVsRubric());
+            }
+            if (set.getKey().equals("heldout")) {
+                for (RewardModelEvaluation.CategoryResult c : r.byCategory()) {
+                    String category = prefix + "category." + c.category() + ".";
+                    metrics.put(category + "pairs", (double) c.pairs());
+                    metrics.put(category + "accuracy", c.accuracy());
+                    if (!Double.isNaN(c.accuracyVsRubric())) {
+                        metrics.put(category + "accuracy_vs_rubric", c.accuracyVsRubric());
+                    }
+                }
+            }
+            report.addAll(r.lines(set.getKey()));
+        }
+        if (!heldOut.isEmpty()) {
+            metrics.put("rm.pairwise_accuracy", metrics.get("rm.heldout.accuracy"));
+            metrics.put("rm.ece", metrics.get("rm.heldout.ece"));
+            monitor.metric("rm.accuracy", metrics.get("rm.heldout.accuracy"));
+            monitor.metric("rm.ece", metrics.get("rm.heldout.ece"));
+        }
+    }
+
+    private void robustness(LoadedCheckpoint sft, RewardModelTrainer trainer, Splits splits, Map<String, Double> metrics,
+            List<String> report, JobMonitor monitor) {
+        Set<String> seen = new LinkedHashSet<>();
+        List<int[]> prompts = new ArrayList<>();
+        List<EncodedComparison> heldOut = new ArrayList<>(splits.validation());
+        heldOut.addAll(splits.test());
+        for (EncodedComparison c : heldOut) {
+            if (prompts.size() < p.robustness().prompts() && seen.add(c.source().prompt().toString())) {
+                prompts.add(PromptResponse.promptIds(sft.tokenizer(), c.source().prompt()));
+            }
+        }
+        List<BestOfNRobustness.Row> rows = new BestOfNRobustness(trainer, p.robustness())
+                .run(sft.model(), sft.tokenizer(), splits.train(), prompts, monitor);
+        metrics.putAll(BestOfNRobustness.metrics(rows));
+        report.addAll(BestOfNRobustness.lines(rows, prompts.size()));
+    }
+}

@@ -1,0 +1,35 @@
+package rlhf.trainer.jobs.training;
+
+import rlhf.trainer.jobs.JobPreconditionException;
+import java.util.NoSuchElementException;
+
+import rlhf.model.store.CheckpointStore;
+import rlhf.model.store.LoadedCheckpoint;
+
+/** Finds and loads the model a job starts from, or says which precondition is missing. */
+public final class CheckpointInputs {
+
+    private CheckpointInputs() {
+    }
+
+    /** Fails when {@code kind} has no version (or not {@code version}; 0 = any). */
+    public static void require(CheckpointStore store, String kind, int version, String parameter, String producedBy) {
+        if (version == 0 && store.latest(kind).isEmpty()) {
+            throw new JobPreconditionException("no " + kind + " model in the store " + store.root()
+                    + ": run " + producedBy + " first");
+        }
+        if (version > 0 && !store.versions(kind).contains(version)) {
+            throw new JobPreconditionException("no " + kind + "/v" + version + " in the store " + store.root()
+                    + " (parameter '" + parameter + "')");
+        }
+    }
+
+    /** Verifies and loads {@code kind/vN}, the newest when {@code version} is 0. */
+    public static LoadedCheckpoint load(CheckpointStore store, String kind, int version) {
+        try {
+            return version == 0 ? store.loadLatest(kind) : store.load(kind, version);
+        } catch (NoSuchElementException e) {
+            throw new JobPreconditionException(e.getMessage());
+        }
+    }
+}
