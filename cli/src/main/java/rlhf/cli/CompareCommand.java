@@ -15,18 +15,14 @@ import rlhf.demo.pipeline.LabelerComparisons;
 final class CompareCommand implements Callable<Integer> {
 
     @Mixin
-    Folders.WorkDir work;
-    @Mixin
-    Folders.Store store;
-    @Mixin
-    Folders.Data data;
+    Folders folders;
 
     @Option(names = "--noise", paramLabel = "P", defaultValue = "0.1",
             description = "The labeler's noise: the chance of a random order (default: ${DEFAULT-VALUE}).")
     double noise;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N RM prompts (default: all).")
-    Integer limit;
+    @Mixin
+    Limit limit;
 
     @Option(names = "--temperature", paramLabel = "T",
             description = "Sampling temperature of the answers (default: " + ComparisonMaker.DEFAULT_TEMPERATURE + ").")
@@ -34,7 +30,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LabelerComparisons.run(store.in(work), data.in(work), noise, limit == null ? Integer.MAX_VALUE : limit,
+        LabelerComparisons.run(folders.store(), folders.data(), noise, limit.orAll(),
                 temperature == null ? ComparisonMaker.DEFAULT_TEMPERATURE : temperature);
         return 0;
     }

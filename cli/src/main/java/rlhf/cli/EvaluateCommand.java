@@ -15,11 +15,7 @@ import rlhf.demo.pipeline.ModelEvaluation;
 final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
-    Folders.WorkDir work;
-    @Mixin
-    Folders.Store store;
-    @Mixin
-    Folders.Data data;
+    Folders folders;
     @Mixin
     Seed seed;
 
@@ -35,13 +31,13 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Sampling temperature of both models; 0 is greedy (default: ${DEFAULT-VALUE}).")
     float temperature;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Judge only the first N prompts (default: all).")
-    Integer limit;
+    @Mixin
+    Limit limit;
 
     @Override
     public Integer call() {
-        ModelEvaluation.run(store.in(work), data.in(work), x, y, temperature, seed.orElse(7),
-                limit == null ? Integer.MAX_VALUE : limit);
+        ModelEvaluation.run(folders.store(), folders.data(), x, y, temperature, seed.orElse(7),
+                limit.orAll());
         return 0;
     }
 }

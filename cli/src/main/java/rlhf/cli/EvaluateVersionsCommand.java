@@ -19,11 +19,7 @@ import rlhf.trainer.eval.PolicyEvaluator;
 final class EvaluateVersionsCommand implements Callable<Integer> {
 
     @Mixin
-    Folders.WorkDir work;
-    @Mixin
-    Folders.Store store;
-    @Mixin
-    Folders.Data data;
+    Folders folders;
     @Mixin
     Seed seed;
 
@@ -56,16 +52,16 @@ final class EvaluateVersionsCommand implements Callable<Integer> {
             description = "Prompts answered per batch (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Judge only the first N prompts (default: all).")
-    Integer limit;
+    @Mixin
+    Limit limit;
 
     @Override
     public Integer call() {
         int rewardVersion = "none".equals(reward) ? -1 : parseVersion(reward);
-        VersionEvaluation.Options options = new VersionEvaluation.Options(store.in(work), versions, sft, rewardVersion,
+        VersionEvaluation.Options options = new VersionEvaluation.Options(folders.store(), versions, sft, rewardVersion,
                 new PolicyEvaluator.Settings(temperature, seed.orElse(7), maxNewTokens, batch));
-        VersionEvaluation.run(data.in(work), out != null ? out : work.path.resolve("version-evaluation.json"),
-                limit == null ? Integer.MAX_VALUE : limit, options);
+        VersionEvaluation.run(folders.data(), out != null ? out : folders.workDir().resolve("version-evaluation.json"),
+                limit.orAll(), options);
         return 0;
     }
 

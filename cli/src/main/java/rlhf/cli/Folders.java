@@ -2,16 +2,34 @@ package rlhf.cli;
 
 import java.nio.file.Path;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * The folders the commands share, each option declared once and mixed into the commands that use it: the run's work
  * folder, and the model store and data folder inside it unless named. {@code ./rlhf demo} fills
- * {@code target/local-run}; every other command then finds its models and data there without a flag.
+ * {@code target/local-run}; every other command then finds its models and data there without a flag. A command that
+ * uses all three mixes in {@code Folders}; one that uses fewer mixes in the parts.
  */
 final class Folders {
 
-    private Folders() {
+    @Mixin
+    WorkDir work;
+    @Mixin
+    Store store;
+    @Mixin
+    Data data;
+
+    Path workDir() {
+        return work.path;
+    }
+
+    Path store() {
+        return store.in(work);
+    }
+
+    Path data() {
+        return data.in(work);
     }
 
     /** {@code --work-dir}. */
@@ -35,7 +53,8 @@ final class Folders {
     /** {@code --data}. */
     static final class Data {
         @Option(names = "--data", paramLabel = "DIR",
-                description = "The folder of the task world's JSONL data sets (default: <work-dir>/taskworld).")
+                description = "The folder of the JSONL data sets; a training job also takes its data file here "
+                    + "(default: <work-dir>/taskworld).")
         Path path;
 
         Path in(WorkDir work) {
@@ -43,3 +62,4 @@ final class Folders {
         }
     }
 }
+

@@ -15,11 +15,7 @@ import rlhf.demo.pipeline.GoldRewardPpo;
 final class GoldPpoCommand implements Callable<Integer> {
 
     @Mixin
-    Folders.WorkDir work;
-    @Mixin
-    Folders.Store store;
-    @Mixin
-    Folders.Data data;
+    Folders folders;
 
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "30",
             description = "PPO iterations (default: ${DEFAULT-VALUE}).")
@@ -55,7 +51,7 @@ final class GoldPpoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        GoldRewardPpo.run(store.in(work), data.in(work), new GoldRewardPpo.Settings(iterations, prompts, samples, lr,
+        GoldRewardPpo.run(folders.store(), folders.data(), new GoldRewardPpo.Settings(iterations, prompts, samples, lr,
                 evalEvery, evalLimit, minibatch, epochs));
         return 0;
     }

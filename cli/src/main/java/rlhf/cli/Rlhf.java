@@ -3,11 +3,11 @@ package rlhf.cli;
 import java.io.PrintWriter;
 import java.util.Map;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 import rlhf.trainer.jobs.InvalidParameterException;
 
 /**

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +17,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 import rlhf.model.store.CheckpointStore;
 import rlhf.model.v1.ModelVersion;
 import rlhf.trainer.jobs.JobFactory;
@@ -89,14 +89,7 @@ final class TrainCommand implements Runnable {
         @Spec
         CommandSpec spec;
         @Mixin
-        Folders.WorkDir work;
-        @Mixin
-        Folders.Store store;
-
-        @Option(names = "--data", paramLabel = "DIR|FILE",
-                description = "The data folder (its conventionally named file) or the job's data file "
-                    + "(default: <work-dir>/taskworld).")
-        Path data;
+        Folders folders;
 
         @Option(names = "--kafka", paramLabel = "HOST:PORT",
                 description = "Announce published versions on rlhf.model-versions; PPO needs it (its rollouts travel "
@@ -114,7 +107,7 @@ final class TrainCommand implements Runnable {
         @Override
         public Integer call() {
             PrintStream out = System.out;
-            Path dataPath = data != null ? data : work.path.resolve("taskworld");
+            Path dataPath = folders.data();
             Map<String, String> parameters = parameters();
             if (!Files.isDirectory(dataPath)) {
                 parameters.put("data", dataPath.toString()); // a file: the job's data parameter
@@ -124,7 +117,7 @@ final class TrainCommand implements Runnable {
                 PpoConnections ppo = kafka == null ? null : new PpoConnections(
                         () -> new KafkaRolloutExchange(kafka, groupId, Duration.ofSeconds(30)),
                         r -> announce(r, announcer, out));
-                JobFactory factory = new JobFactory(new CheckpointStore(store.in(work)), dataPath, ppo);
+                JobFactory factory = new JobFactory(new CheckpointStore(folders.store()), dataPath, ppo);
                 TrainingJob job = factory.create(kind, parameters);
                 out.println(kind + " with " + new TreeMap<>(job.parameters()));
                 JobResult result = job.run(new ConsoleMonitor(out, Duration.ofSeconds(5)));

@@ -2,7 +2,9 @@ package rlhf.service;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.LongFunction;
 
 import org.jboss.logging.Logger;
@@ -138,10 +140,42 @@ public final class VersionedModels<M extends AutoCloseable> {
         LOG.infof("%s v%d is now current", what, version);
     }
 
+    /**
+     * Adopts a version announced on {@code rlhf.model-versions}: loads it from this replica's own store (never from the
+     * announcement's URI: another service may mount the volume elsewhere), checks the announced sha256 against the
+     * loaded weights, and makes it current. A version that is not stored, fails to load or does not match is closed and
+     * never served; the answer says why in words.
+     *
+     * @param name          the version in messages, e.g. {@code reward/v3}
+     * @param sha256        the announced weights' sha256; empty when none was announced
+     * @param weightsSha256 the sha256 of a loaded model's weights
+     * @param store         where this replica reads versions, with its config key, for messages
+     * @return empty when adopted, else the problem
+     */
+    public Optional<String> adopt(long version, String name, String sha256, Function<M, String> weightsSha256,
+            String store) {
+        M model;
+        try {
+            model = loader.apply(version);
+        } catch (NoSuchElementException e) {
+            return Optional.of(name + " is not in this service's store " + store + "; not loaded");
+        } catch (RuntimeException e) {
+            return Optional.of(name + " failed to load from " + store + ": " + e.getMessage());
+        }
+        String stored = weightsSha256.apply(model);
+        if (!sha256.isEmpty() && !sha256.equalsIgnoreCase(stored)) {
+            closeQuietly(model);
+            return Optional.of(name + " was announced with weights sha256 " + sha256 + " but " + store + " holds "
+                    + stored + "; not loaded");
+        }
+        publish(version, model);
+        return Optional.empty();
+    }
+
     private M load(long version) {
         try {
             return loader.apply(version);
-        } catch (java.util.NoSuchElementException e) {
+        } catch (NoSuchElementException e) {
             throw Status.NOT_FOUND.withDescription(what + " version " + version + " does not exist").asRuntimeException();
         }
     }

@@ -14,7 +14,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import rlhf.demo.taskworld.Category;
 import rlhf.demo.taskworld.DataRecords.PromptRecord;
 import rlhf.demo.taskworld.Jsonl;

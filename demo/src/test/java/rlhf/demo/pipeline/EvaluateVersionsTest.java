@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import rlhf.model.GptConfig;
 import rlhf.model.GptModel;
 import rlhf.model.store.CheckpointStore;

@@ -9,4 +9,10 @@ public record Checkpoint(String kind, int version, Path directory, Manifest mani
     public String id() {
         return kind + "/v" + version;
     }
+
+    /** The manifest's sha256 of the weights file ({@code ""} when the manifest lists none): what announcements carry. */
+    public String weightsSha256() {
+        Manifest.FileDigest weights = manifest.files().get(CheckpointStore.WEIGHTS);
+        return weights == null ? "" : weights.sha256();
+    }
 }

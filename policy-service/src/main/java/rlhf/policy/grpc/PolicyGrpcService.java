@@ -1,6 +1,5 @@
 package rlhf.policy.grpc;
 
-import rlhf.service.GrpcErrors;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +21,6 @@ import rlhf.policy.service.BestOfNSampler;
 import rlhf.policy.service.Completion;
 import rlhf.policy.service.Futures;
 import rlhf.policy.service.GenerationRequest;
-import rlhf.service.InvalidInputException;
 import rlhf.policy.service.ModelId;
 import rlhf.policy.service.PolicyGenerator;
 import rlhf.policy.service.PolicyKind;
@@ -36,6 +34,8 @@ import rlhf.policy.v1.GenerateStreamChunk;
 import rlhf.policy.v1.ListModelsRequest;
 import rlhf.policy.v1.ListModelsResponse;
 import rlhf.policy.v1.PolicyService;
+import rlhf.service.GrpcErrors;
+import rlhf.service.InvalidInputException;
 
 /**
  * gRPC edge of the policy service: maps the contract to the service and back, and ties each call's life to its

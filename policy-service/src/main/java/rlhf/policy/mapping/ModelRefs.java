@@ -4,9 +4,9 @@ import java.util.Optional;
 
 import rlhf.common.v1.ModelKind;
 import rlhf.common.v1.ModelRef;
-import rlhf.service.InvalidInputException;
 import rlhf.policy.service.ModelId;
 import rlhf.policy.service.PolicyKind;
+import rlhf.service.InvalidInputException;
 
 /** Model kinds and references between the contract and the service. */
 public final class ModelRefs {

@@ -8,7 +8,6 @@ import rlhf.common.v1.ChatMessage;
 import rlhf.common.v1.Prompt;
 import rlhf.common.v1.SamplingParams;
 import rlhf.policy.service.GenerationRequest;
-import rlhf.service.InvalidInputException;
 import rlhf.policy.service.PromptInput;
 import rlhf.policy.service.RolloutTask;
 import rlhf.policy.service.SamplingRequest;
@@ -16,6 +15,7 @@ import rlhf.policy.v1.BestOfNRequest;
 import rlhf.policy.v1.GenerateRequest;
 import rlhf.policy.v1.LogProbDistribution;
 import rlhf.policy.v1.RolloutRequest;
+import rlhf.service.InvalidInputException;
 
 /** Contract requests → service values; every failure names the contract field. */
 public final class PolicyRequests {

@@ -26,20 +26,19 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import rlhf.service.GrpcErrors;
 import rlhf.policy.mapping.PolicyRequests;
 import rlhf.policy.mapping.RolloutRecords;
 import rlhf.policy.metrics.PolicyMetrics;
-import rlhf.service.InvalidInputException;
 import rlhf.policy.service.RolloutSampler;
 import rlhf.policy.service.RolloutTask;
 import rlhf.policy.service.ScoredRollouts;
 import rlhf.policy.service.ScoringFailedException;
 import rlhf.policy.v1.Rollout;
 import rlhf.policy.v1.RolloutRequest;
+import rlhf.service.GrpcErrors;
+import rlhf.service.InvalidInputException;
 import rlhf.wire.Topic;
 
 /**

@@ -1,9 +1,10 @@
 package rlhf.policy.service;
 
-import rlhf.service.InvalidInputException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+
+import rlhf.service.InvalidInputException;
 
 /** Best-of-n (rejection sampling): n candidates from the policy, scored in one ScoreBatch, the best returned. */
 public final class BestOfNSampler {

@@ -1,7 +1,8 @@
 package rlhf.policy.service;
 
-import rlhf.service.InvalidInputException;
 import java.util.Objects;
+
+import rlhf.service.InvalidInputException;
 
 /**
  * One stored model version, e.g. {@code policy/v3}; version 0 in a request means the newest stored version of the

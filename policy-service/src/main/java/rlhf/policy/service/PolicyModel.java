@@ -3,17 +3,14 @@ package rlhf.policy.service;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-
-import org.jboss.logging.Logger;
 
 import rlhf.model.generate.Generation;
 import rlhf.model.generate.GenerationEngine;
-import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.LoadedCheckpoint;
 import rlhf.model.tokenizer.TextTokenizer;
 import rlhf.service.BatchingExecutor;
+import rlhf.service.VersionUnload;
 
 /**
  * One loaded model version with its own batch worker: requests submitted by concurrent calls on this version share
@@ -22,8 +19,6 @@ import rlhf.service.BatchingExecutor;
  */
 public final class PolicyModel implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(PolicyModel.class);
-
     /** Limits of one version's batch worker. */
     public record Batching(int maxBatchSequences, Duration maxWait, int maxQueued) {
     }
@@ -31,15 +26,13 @@ public final class PolicyModel implements AutoCloseable {
     private final ModelId id;
     private final LoadedCheckpoint checkpoint;
     private final BatchingExecutor<GenerationJob, BatchedGeneration.Outcome> batcher;
-    private final Consumer<PolicyModel> onClose;
     private final GenerationObserver observer;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final VersionUnload unload;
 
     PolicyModel(ModelId id, LoadedCheckpoint checkpoint, Batching batching, GenerationObserver observer,
             BatchingExecutor.BatchListener batchListener, Consumer<PolicyModel> onClose) {
         this.id = id;
         this.checkpoint = checkpoint;
-        this.onClose = onClose;
         this.observer = observer;
         GenerationEngine engine = new GenerationEngine(checkpoint.model(), checkpoint.tokenizer().endOfTextId(),
                 batching.maxBatchSequences());
@@ -48,6 +41,8 @@ public final class PolicyModel implements AutoCloseable {
         // micro-batches of maxBatchSequences, so one engine call never exceeds the configured width.
         this.batcher = new BatchingExecutor<>(id.kind().storeDirectory() + "-v" + id.version() + "-generator",
                 batching.maxBatchSequences(), batching.maxWait(), batching.maxQueued(), generation::run, batchListener);
+        this.unload = new VersionUnload(id.kind().storeDirectory() + "-v" + id.version(), batcher, checkpoint,
+                () -> onClose.accept(this));
     }
 
     public ModelId id() {
@@ -64,8 +59,7 @@ public final class PolicyModel implements AutoCloseable {
 
     /** Manifest sha256 of the weights file, to check an announcement against. */
     public String weightsSha256() {
-        var digest = checkpoint.checkpoint().manifest().files().get(CheckpointStore.WEIGHTS);
-        return digest == null ? "" : digest.sha256();
+        return checkpoint.checkpoint().weightsSha256();
     }
 
     /** Queues a job; the future fails with a gRPC status (RESOURCE_EXHAUSTED when the queue is full). */
@@ -82,22 +76,9 @@ public final class PolicyModel implements AutoCloseable {
         return result;
     }
 
-    /**
-     * Stops the batch worker, then frees the weights. On its own thread: the last lease may end on the batch worker
-     * itself (completing a future runs the caller's continuation), and the worker cannot wait for itself.
-     */
+    /** Stops the batch worker, then frees the weights (see {@link VersionUnload}). */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        onClose.accept(this);
-        Thread closer = new Thread(() -> {
-            batcher.close();
-            checkpoint.close();
-            LOG.debugf("%s unloaded", id);
-        }, id.kind().storeDirectory() + "-v" + id.version() + "-unload");
-        closer.setDaemon(true);
-        closer.start();
+        unload.run();
     }
 }

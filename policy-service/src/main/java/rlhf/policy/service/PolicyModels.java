@@ -170,23 +170,12 @@ public final class PolicyModels implements AutoCloseable {
         if (served != null && !isUpgrade(served, id)) {
             return;
         }
-        PolicyModel model;
-        try {
-            model = load(id);
-        } catch (NoSuchElementException e) {
-            problem(id + " is not in this service's store " + store.root() + " (rlhf.policy.model-store); not loaded");
-            return;
-        } catch (RuntimeException e) {
-            problem(id + " failed to load from " + store.root() + ": " + e.getMessage());
+        Optional<String> problem = versions.get(id.kind()).adopt(id.version(), id.toString(), sha256,
+                PolicyModel::weightsSha256, store.root() + " (rlhf.policy.model-store)");
+        if (problem.isPresent()) {
+            problem(problem.get());
             return;
         }
-        if (!sha256.isEmpty() && !sha256.equalsIgnoreCase(model.weightsSha256())) {
-            model.close();
-            problem(id + " was announced with weights sha256 " + sha256 + " but " + store.root() + " holds "
-                    + model.weightsSha256() + "; not loaded");
-            return;
-        }
-        versions.get(id.kind()).publish(id.version(), model);
         served = id;
         lastProblem = null;
     }
@@ -210,8 +199,7 @@ public final class PolicyModels implements AutoCloseable {
 
     private static StoredVersion describe(ModelId id, Checkpoint checkpoint) {
         Manifest m = checkpoint.manifest();
-        Manifest.FileDigest weights = m.files().get(CheckpointStore.WEIGHTS);
-        return new StoredVersion(id, checkpoint.directory(), weights == null ? "" : weights.sha256(),
+        return new StoredVersion(id, checkpoint.directory(), checkpoint.weightsSha256(),
                 m.lineage().parents(), m.lineage().datasets(), m.lineage().metrics(),
                 m.createdAt() == null ? "" : m.createdAt(), parameterCount(checkpoint.directory()));
     }

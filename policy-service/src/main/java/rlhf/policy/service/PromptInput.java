@@ -1,12 +1,12 @@
 package rlhf.policy.service;
 
-import rlhf.service.InvalidInputException;
 import java.util.List;
 import java.util.Objects;
 
 import rlhf.model.tokenizer.ChatMessage;
 import rlhf.model.tokenizer.PromptResponse;
 import rlhf.model.tokenizer.TextTokenizer;
+import rlhf.service.InvalidInputException;
 
 /**
  * What the model is asked, before tokenization; rendered with {@link PromptResponse}, the convention that training

@@ -1,8 +1,9 @@
 package rlhf.policy.service;
 
-import rlhf.service.InvalidInputException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+
+import rlhf.service.InvalidInputException;
 
 /**
  * One PPO rollout task: n samples from the requested policy version with the raw log-probs PPO needs, then one

@@ -1,8 +1,9 @@
 package rlhf.policy.service;
 
-import rlhf.service.InvalidInputException;
 import java.util.Map;
 import java.util.Objects;
+
+import rlhf.service.InvalidInputException;
 
 /**
  * A request for PPO rollouts, read from {@code rlhf.prompts}.

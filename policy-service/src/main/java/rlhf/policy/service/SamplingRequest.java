@@ -1,8 +1,9 @@
 package rlhf.policy.service;
 
-import rlhf.service.InvalidInputException;
 import java.util.List;
 import java.util.OptionalLong;
+
+import rlhf.service.InvalidInputException;
 
 /**
  * How a caller wants its answers sampled, checked against the contract's bounds (field names as in the proto);

@@ -10,6 +10,7 @@ import io.grpc.Context;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
+import rlhf.model.store.CheckpointCorruptException;
 import rlhf.reward.config.RewardServiceConfig;
 import rlhf.reward.mapping.RewardRequests;
 import rlhf.reward.mapping.RewardResponses;
@@ -24,7 +25,6 @@ import rlhf.reward.v1.ScoreBatchRequest;
 import rlhf.reward.v1.ScoreBatchResponse;
 import rlhf.reward.v1.ScoreRequest;
 import rlhf.reward.v1.ScoreResponse;
-import rlhf.model.store.CheckpointCorruptException;
 import rlhf.service.GrpcErrors;
 
 /**

@@ -7,7 +7,6 @@ import rlhf.common.v1.Conversation;
 import rlhf.common.v1.Prompt;
 import rlhf.common.v1.Role;
 import rlhf.model.tokenizer.ChatMessage;
-import rlhf.service.InvalidInputException;
 import rlhf.reward.service.ScoreInput;
 import rlhf.reward.service.ScoringRequest;
 import rlhf.reward.v1.CompareRequest;
@@ -16,6 +15,7 @@ import rlhf.reward.v1.ScoreBatchRequest;
 import rlhf.reward.v1.ScoreRequest;
 import rlhf.reward.v1.TextPair;
 import rlhf.reward.v1.TokenPair;
+import rlhf.service.InvalidInputException;
 
 /**
  * Requests of {@code rlhf.reward.v1} → {@link ScoringRequest}, checking everything that needs no model; a violation

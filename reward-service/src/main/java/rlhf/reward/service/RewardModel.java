@@ -4,24 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-
-import org.jboss.logging.Logger;
 
 import rlhf.model.GptConfig;
 import rlhf.model.score.Scorer;
 import rlhf.model.store.LoadedCheckpoint;
 import rlhf.model.tokenizer.TextTokenizer;
 import rlhf.service.BatchingExecutor;
+import rlhf.service.VersionUnload;
 
 /**
  * One loaded reward model version with its own request coalescer: items submitted by concurrent calls on this
  * version share forward passes. Closed by {@link rlhf.service.VersionedModels} after its last lease ends.
  */
 public final class RewardModel implements AutoCloseable {
-
-    private static final Logger LOG = Logger.getLogger(RewardModel.class);
 
     /** Limits of one model's coalescer. */
     public record Batching(int maxBatchSize, java.time.Duration maxWait, int maxQueued) {
@@ -30,17 +26,16 @@ public final class RewardModel implements AutoCloseable {
     private final long version;
     private final LoadedCheckpoint checkpoint;
     private final BatchingExecutor<Scorer.Example, Float> batcher;
-    private final Consumer<RewardModel> onClose;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final VersionUnload unload;
 
     RewardModel(long version, LoadedCheckpoint checkpoint, Batching batching, BatchingExecutor.BatchListener listener,
             Consumer<RewardModel> onClose) {
         this.version = version;
         this.checkpoint = checkpoint;
-        this.onClose = onClose;
         RewardForward forward = new RewardForward(checkpoint.model());
         this.batcher = new BatchingExecutor<>("reward-v" + version + "-batcher", batching.maxBatchSize(),
                 batching.maxWait(), batching.maxQueued(), examples -> boxed(forward.rewards(examples)), listener);
+        this.unload = new VersionUnload("reward-v" + version, batcher, checkpoint, () -> onClose.accept(this));
     }
 
     public long version() {
@@ -57,8 +52,7 @@ public final class RewardModel implements AutoCloseable {
 
     /** Manifest sha256 of the weights file, to check an announcement against. */
     String weightsSha256() {
-        var digest = checkpoint.checkpoint().manifest().files().get(rlhf.model.store.CheckpointStore.WEIGHTS);
-        return digest == null ? "" : digest.sha256();
+        return checkpoint.checkpoint().weightsSha256();
     }
 
     /**
@@ -78,23 +72,10 @@ public final class RewardModel implements AutoCloseable {
         return parts;
     }
 
-    /**
-     * Stops the coalescer, then frees the weights. On its own thread: the last lease may end on the batch worker
-     * itself (completing a future runs the caller's continuation), and the worker cannot wait for itself.
-     */
+    /** Stops the coalescer, then frees the weights (see {@link VersionUnload}). */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        onClose.accept(this);
-        Thread closer = new Thread(() -> {
-            batcher.close(); // waits for a batch still running (e.g. for a caller that gave up mid-pass)
-            checkpoint.close();
-            LOG.debugf("reward model v%d unloaded", version);
-        }, "reward-v" + version + "-unload");
-        closer.setDaemon(true);
-        closer.start();
+        unload.run();
     }
 
     /** The status a future refused at submission failed with (RESOURCE_EXHAUSTED, or UNAVAILABLE when closing). */

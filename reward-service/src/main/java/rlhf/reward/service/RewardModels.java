@@ -36,7 +36,7 @@ import rlhf.wire.ModelStoreLayout;
 public class RewardModels {
 
     private static final Logger LOG = Logger.getLogger(RewardModels.class);
-    static final String KIND = ModelStoreLayout.kindDirectory(ModelKind.MODEL_KIND_REWARD);
+    static final String KIND = ModelStoreLayout.REWARD;
 
     private final RewardServiceConfig config;
     private final RewardMetrics metrics;
@@ -113,24 +113,12 @@ public class RewardModels {
             LOG.debugf("reward v%d announced; serving v%s already, not going back", version, current.orElse(0L));
             return;
         }
-        RewardModel model;
-        try {
-            model = load(version);
-        } catch (NoSuchElementException e) {
-            problem("announced reward v" + version + " (" + announced.getStoreUri() + ") is not in this service's store "
-                    + store.root() + " (rlhf.reward.model-store); not loaded");
-            return;
-        } catch (RuntimeException e) {
-            problem("announced reward v" + version + " failed to load from " + store.root() + ": " + e.getMessage());
+        Optional<String> problem = versions.adopt(version, "announced reward v" + version, announced.getSha256(),
+                RewardModel::weightsSha256, store.root() + " (rlhf.reward.model-store)");
+        if (problem.isPresent()) {
+            problem(problem.get());
             return;
         }
-        if (!announced.getSha256().isEmpty() && !announced.getSha256().equalsIgnoreCase(model.weightsSha256())) {
-            model.close();
-            problem("announced reward v" + version + " has weights sha256 " + announced.getSha256() + " but " + store.root()
-                    + " holds " + model.weightsSha256() + "; not loaded");
-            return;
-        }
-        versions.publish(version, model);
         lastProblem = null;
         reportVersions();
     }

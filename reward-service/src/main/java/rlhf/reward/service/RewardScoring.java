@@ -1,6 +1,5 @@
 package rlhf.reward.service;
 
-import rlhf.service.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -14,6 +13,7 @@ import rlhf.model.tokenizer.PromptResponse;
 import rlhf.model.tokenizer.TextTokenizer;
 import rlhf.reward.config.RewardServiceConfig;
 import rlhf.reward.metrics.RewardMetrics;
+import rlhf.service.InvalidInputException;
 import rlhf.service.VersionedModels;
 
 /**

@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import com.google.gson.JsonObject;
-
 import rlhf.model.tokenizer.PromptResponse;
 import rlhf.model.tokenizer.TextTokenizer;
 

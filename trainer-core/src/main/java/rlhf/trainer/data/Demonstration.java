@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import com.google.gson.JsonObject;
-
 import rlhf.model.tokenizer.ChatMessage;
 
 /**

@@ -7,7 +7,6 @@ import java.util.Locale;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-
 import rlhf.model.tokenizer.ChatMessage;
 
 /** Field access for the JSONL formats with errors that name the field; used by the record readers of this package. */

@@ -8,7 +8,6 @@ import java.util.OptionalInt;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-
 import rlhf.model.tokenizer.ChatMessage;
 import rlhf.trainer.algo.RankingPairs;
 

@@ -1,5 +1,9 @@
 package rlhf.trainer.jobs;
 
+import java.nio.file.Path;
+import java.util.Map;
+
+import rlhf.model.store.CheckpointStore;
 import rlhf.trainer.jobs.ppo.PpoConnections;
 import rlhf.trainer.jobs.ppo.PpoJob;
 import rlhf.trainer.jobs.ppo.PpoParameters;
@@ -9,10 +13,6 @@ import rlhf.trainer.jobs.reward.RewardModelJob;
 import rlhf.trainer.jobs.reward.RewardModelParameters;
 import rlhf.trainer.jobs.sft.SftJob;
 import rlhf.trainer.jobs.sft.SftParameters;
-import java.nio.file.Path;
-import java.util.Map;
-
-import rlhf.model.store.CheckpointStore;
 
 /**
  * Builds a job of a kind from string parameters (command line, REST, gRPC alike): validates every value, rejects

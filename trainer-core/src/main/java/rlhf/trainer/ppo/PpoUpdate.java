@@ -9,12 +9,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import rlhf.model.GptModel;
+import rlhf.model.Scalars;
 import rlhf.model.score.Scorer;
 import rlhf.model.train.CausalLmLoss;
 import rlhf.model.train.TrainingLoop;
 import rlhf.trainer.algo.ClippedValueLoss;
 import rlhf.trainer.algo.PpoClippedObjective;
-import rlhf.model.Scalars;
 
 /**
  * E epochs of shuffled minibatches over one {@link Experience}; each step minimises

@@ -1,11 +1,8 @@
 package rlhf.trainer.jobs;
 
-import rlhf.wire.ModelStoreLayout;
-import rlhf.trainer.jobs.reward.BestOfNRobustness;
-import rlhf.trainer.jobs.training.ContextFit;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +16,9 @@ import rlhf.model.score.SequenceRewards;
 import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.LoadedCheckpoint;
 import rlhf.model.tokenizer.ChatMessage;
+import rlhf.trainer.jobs.reward.BestOfNRobustness;
+import rlhf.trainer.jobs.training.ContextFit;
+import rlhf.wire.ModelStoreLayout;
 
 /** The three jobs on tiny models and synthetic data: each must learn, publish with lineage, and load back. */
 class TrainingJobsTest {

@@ -30,7 +30,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-
 import rlhf.policy.v1.Rollout;
 import rlhf.trainer.jobs.JobMonitor;
 import rlhf.trainer.jobs.ppo.RolloutExchange;

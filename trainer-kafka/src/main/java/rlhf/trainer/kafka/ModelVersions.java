@@ -3,9 +3,7 @@ package rlhf.trainer.kafka;
 import java.time.Instant;
 
 import com.google.protobuf.Timestamp;
-
 import rlhf.common.v1.ModelRef;
-import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.Manifest;
 import rlhf.model.v1.DatasetRef;
 import rlhf.model.v1.ModelVersion;
@@ -24,7 +22,7 @@ public final class ModelVersions {
                 .setKind(ModelStoreLayout.kindOf(result.checkpoint().kind()))
                 .setVersion(result.checkpoint().version())
                 .setStoreUri(result.checkpoint().directory().toAbsolutePath().normalize().toUri().toString())
-                .setSha256(manifest.files().get(CheckpointStore.WEIGHTS).sha256())
+                .setSha256(result.checkpoint().weightsSha256())
                 .putAllMetrics(result.metrics())
                 .setCreatedAt(timestamp(Instant.parse(manifest.createdAt())))
                 .setCreatedBy("trainer/" + result.kind().tag())

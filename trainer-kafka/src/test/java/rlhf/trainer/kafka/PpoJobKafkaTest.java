@@ -1,18 +1,5 @@
 package rlhf.trainer.kafka;
 
-import rlhf.wire.ModelStoreLayout;
-import rlhf.trainer.jobs.JobCancelledException;
-import rlhf.trainer.jobs.JobFactory;
-import rlhf.trainer.jobs.JobKind;
-import rlhf.trainer.jobs.JobMonitor;
-import rlhf.trainer.jobs.JobResult;
-import rlhf.trainer.jobs.RecordingMonitor;
-import rlhf.trainer.jobs.StepProgress;
-import rlhf.trainer.jobs.TestData;
-import rlhf.trainer.jobs.TrainingJob;
-import rlhf.trainer.jobs.ppo.PpoConnections;
-import rlhf.trainer.jobs.ppo.RolloutExchange;
-import rlhf.trainer.jobs.ppo.RolloutRequestSpec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +20,20 @@ import rlhf.kafka.KafkaBrokers;
 import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.Manifest;
 import rlhf.model.v1.ModelVersion;
+import rlhf.trainer.jobs.JobCancelledException;
+import rlhf.trainer.jobs.JobFactory;
+import rlhf.trainer.jobs.JobKind;
+import rlhf.trainer.jobs.JobMonitor;
+import rlhf.trainer.jobs.JobResult;
+import rlhf.trainer.jobs.RecordingMonitor;
+import rlhf.trainer.jobs.StepProgress;
+import rlhf.trainer.jobs.TestData;
+import rlhf.trainer.jobs.TrainingJob;
+import rlhf.trainer.jobs.ppo.PpoConnections;
+import rlhf.trainer.jobs.ppo.RolloutExchange;
+import rlhf.trainer.jobs.ppo.RolloutRequestSpec;
 import rlhf.trainer.ppo.RolloutSample;
+import rlhf.wire.ModelStoreLayout;
 
 /**
  * Whole PPO iterations through the real test broker: the test plays the rollout worker ({@link TestRolloutWorker}:

@@ -1,6 +1,5 @@
 package rlhf.trainer.kafka;
 
-import rlhf.wire.ModelStoreLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +29,7 @@ import rlhf.model.store.LoadedCheckpoint;
 import rlhf.model.tokenizer.PromptResponse;
 import rlhf.policy.v1.Rollout;
 import rlhf.policy.v1.RolloutRequest;
+import rlhf.wire.ModelStoreLayout;
 import rlhf.wire.Topic;
 
 /**

@@ -1,8 +1,8 @@
 package rlhf.trainer.mapping;
 
-import rlhf.trainer.kafka.ModelVersions;
 import rlhf.trainer.jobs.JobKind;
 import rlhf.trainer.jobs.StepProgress;
+import rlhf.trainer.kafka.ModelVersions;
 import rlhf.trainer.service.JobSnapshot;
 import rlhf.trainer.v1.Job;
 import rlhf.trainer.v1.JobProgress;

@@ -1,12 +1,11 @@
 package rlhf.trainer.messaging;
 
-import rlhf.trainer.kafka.ModelVersionAnnouncer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import rlhf.model.v1.ModelVersion;
 import rlhf.service.KafkaConnectionConfig;
 import rlhf.trainer.config.TrainerConfig;
+import rlhf.trainer.kafka.ModelVersionAnnouncer;
 
 /** The service's announcer of new model versions, on the configured Kafka cluster. */
 @ApplicationScoped

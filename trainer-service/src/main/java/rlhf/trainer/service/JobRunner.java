@@ -22,10 +22,10 @@ import rlhf.trainer.jobs.JobCancelledException;
 import rlhf.trainer.jobs.JobFactory;
 import rlhf.trainer.jobs.JobKind;
 import rlhf.trainer.jobs.JobResult;
-import rlhf.trainer.jobs.ppo.PpoConnections;
 import rlhf.trainer.jobs.TrainingJob;
-import rlhf.trainer.kafka.ModelVersions;
+import rlhf.trainer.jobs.ppo.PpoConnections;
 import rlhf.trainer.kafka.KafkaRolloutExchange;
+import rlhf.trainer.kafka.ModelVersions;
 import rlhf.trainer.messaging.ModelVersionPublisher;
 import rlhf.trainer.metrics.TrainerMetrics;
 

@@ -1,10 +1,10 @@
 package rlhf.trainer.jobs.ppo;
 
-import rlhf.trainer.jobs.JobMonitor;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import rlhf.trainer.jobs.JobMonitor;
 import rlhf.trainer.ppo.PpoLearner;
 
 /**

@@ -1,26 +1,13 @@
 package rlhf.trainer.jobs.ppo;
 
-import rlhf.wire.ModelStoreLayout;
-import rlhf.trainer.jobs.JobCancelledException;
-import rlhf.trainer.jobs.JobKind;
-import rlhf.trainer.jobs.JobMonitor;
-import rlhf.trainer.jobs.JobPreconditionException;
-import rlhf.trainer.jobs.JobResult;
-import rlhf.trainer.jobs.TrainingJob;
-import rlhf.trainer.jobs.training.CheckpointInputs;
-import rlhf.trainer.jobs.training.EpochBatches;
-import rlhf.trainer.jobs.training.MonitoredTraining;
-import rlhf.trainer.jobs.training.Publication;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import rlhf.model.GptModel;
 import rlhf.model.store.Checkpoint;
@@ -32,12 +19,23 @@ import rlhf.trainer.data.CorpusDocument;
 import rlhf.trainer.data.DatasetRef;
 import rlhf.trainer.data.JsonlFile;
 import rlhf.trainer.data.PromptRecord;
+import rlhf.trainer.jobs.JobCancelledException;
+import rlhf.trainer.jobs.JobKind;
+import rlhf.trainer.jobs.JobMonitor;
+import rlhf.trainer.jobs.JobPreconditionException;
+import rlhf.trainer.jobs.JobResult;
+import rlhf.trainer.jobs.TrainingJob;
+import rlhf.trainer.jobs.training.CheckpointInputs;
+import rlhf.trainer.jobs.training.EpochBatches;
+import rlhf.trainer.jobs.training.MonitoredTraining;
+import rlhf.trainer.jobs.training.Publication;
 import rlhf.trainer.ppo.ActorCritic;
 import rlhf.trainer.ppo.KlCoefficient;
 import rlhf.trainer.ppo.PpoLearner;
 import rlhf.trainer.ppo.PretrainingBatches;
 import rlhf.trainer.ppo.RolloutSample;
 import rlhf.trainer.ppo.ValueModels;
+import rlhf.wire.ModelStoreLayout;
 
 /**
  * InstructGPT's RL stage (arXiv:2203.02155 §3.5, eq. 2) as an actor–learner loop. Each iteration, for policy version v:

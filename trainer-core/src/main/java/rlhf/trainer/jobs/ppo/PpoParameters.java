@@ -1,12 +1,12 @@
 package rlhf.trainer.jobs.ppo;
 
+import java.nio.file.Path;
+import java.time.Duration;
+
 import rlhf.trainer.jobs.InvalidParameterException;
 import rlhf.trainer.jobs.JobParameters;
 import rlhf.trainer.jobs.pretrain.PretrainParameters;
 import rlhf.trainer.jobs.training.OptimizerParameters;
-import java.nio.file.Path;
-import java.time.Duration;
-
 import rlhf.trainer.ppo.PpoSettings;
 
 /**

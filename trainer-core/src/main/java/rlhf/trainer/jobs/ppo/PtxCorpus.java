@@ -1,12 +1,12 @@
 package rlhf.trainer.jobs.ppo;
 
-import rlhf.trainer.jobs.JobPreconditionException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 import rlhf.model.tokenizer.TextTokenizer;
 import rlhf.trainer.data.CorpusDocument;
+import rlhf.trainer.jobs.JobPreconditionException;
 import rlhf.trainer.ppo.PretrainingBatches;
 
 /** PPO-ptx's pretraining batches: random windows of the pretraining corpus, as the PRETRAIN job draws them. */

@@ -1,9 +1,9 @@
 package rlhf.trainer.jobs.ppo;
 
-import rlhf.trainer.jobs.JobMonitor;
 import java.time.Duration;
 import java.util.List;
 
+import rlhf.trainer.jobs.JobMonitor;
 import rlhf.trainer.ppo.RolloutSample;
 
 /**

@@ -1,13 +1,5 @@
 package rlhf.trainer.jobs.pretrain;
 
-import rlhf.wire.ModelStoreLayout;
-import rlhf.trainer.jobs.JobKind;
-import rlhf.trainer.jobs.JobMonitor;
-import rlhf.trainer.jobs.JobPreconditionException;
-import rlhf.trainer.jobs.JobResult;
-import rlhf.trainer.jobs.TrainingJob;
-import rlhf.trainer.jobs.training.MonitoredTraining;
-import rlhf.trainer.jobs.training.Publication;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +23,14 @@ import rlhf.model.train.TrainingLoop;
 import rlhf.trainer.data.CorpusDocument;
 import rlhf.trainer.data.DatasetRef;
 import rlhf.trainer.data.JsonlFile;
+import rlhf.trainer.jobs.JobKind;
+import rlhf.trainer.jobs.JobMonitor;
+import rlhf.trainer.jobs.JobPreconditionException;
+import rlhf.trainer.jobs.JobResult;
+import rlhf.trainer.jobs.TrainingJob;
+import rlhf.trainer.jobs.training.MonitoredTraining;
+import rlhf.trainer.jobs.training.Publication;
+import rlhf.wire.ModelStoreLayout;
 
 /**
  * Pretraining from scratch (the GPT-3 stage InstructGPT starts from): next-token cross-entropy on random windows of

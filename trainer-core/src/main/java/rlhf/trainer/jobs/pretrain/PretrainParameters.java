@@ -1,9 +1,10 @@
 package rlhf.trainer.jobs.pretrain;
 
+import java.nio.file.Path;
+
 import rlhf.trainer.jobs.InvalidParameterException;
 import rlhf.trainer.jobs.JobParameters;
 import rlhf.trainer.jobs.training.OptimizerParameters;
-import java.nio.file.Path;
 
 /**
  * Parameters of {@link PretrainJob}; the defaults fit 2 CPU cores: a 4-layer, width-128 GPT with rotary positions

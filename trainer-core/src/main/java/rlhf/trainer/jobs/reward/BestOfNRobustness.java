@@ -1,8 +1,5 @@
 package rlhf.trainer.jobs.reward;
 
-import rlhf.trainer.jobs.JobMonitor;
-import rlhf.trainer.jobs.JobPreconditionException;
-import rlhf.trainer.jobs.training.ContextFit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,6 +15,9 @@ import rlhf.model.generate.SamplingParams;
 import rlhf.model.score.Scorer;
 import rlhf.model.score.SequenceRewards;
 import rlhf.model.tokenizer.TextTokenizer;
+import rlhf.trainer.jobs.JobMonitor;
+import rlhf.trainer.jobs.JobPreconditionException;
+import rlhf.trainer.jobs.training.ContextFit;
 
 /**
  * The robustness check of hh-rlhf (arXiv:2204.05862, §4.1, Fig. 9): a train-PM and a test-PM are trained on disjoint

@@ -1,12 +1,12 @@
 package rlhf.trainer.jobs.reward;
 
-import rlhf.trainer.jobs.training.ContextFit;
 import java.util.ArrayList;
 import java.util.List;
 
 import rlhf.model.score.Scorer;
 import rlhf.model.tokenizer.TextTokenizer;
 import rlhf.trainer.data.RankedComparison;
+import rlhf.trainer.jobs.training.ContextFit;
 
 /** A ranked comparison with its K answers as (prompt, response) token ids fitted to the model's context. */
 public record EncodedComparison(RankedComparison source, List<Scorer.Example> answers, List<int[]> pairs) {

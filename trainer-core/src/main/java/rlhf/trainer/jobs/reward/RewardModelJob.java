@@ -1,13 +1,5 @@
 package rlhf.trainer.jobs.reward;
 
-import rlhf.wire.ModelStoreLayout;
-import rlhf.trainer.jobs.JobKind;
-import rlhf.trainer.jobs.JobMonitor;
-import rlhf.trainer.jobs.JobPreconditionException;
-import rlhf.trainer.jobs.JobResult;
-import rlhf.trainer.jobs.TrainingJob;
-import rlhf.trainer.jobs.training.CheckpointInputs;
-import rlhf.trainer.jobs.training.Publication;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +21,14 @@ import rlhf.trainer.data.DatasetRef;
 import rlhf.trainer.data.JsonlFile;
 import rlhf.trainer.data.RankedComparison;
 import rlhf.trainer.data.Split;
+import rlhf.trainer.jobs.JobKind;
+import rlhf.trainer.jobs.JobMonitor;
+import rlhf.trainer.jobs.JobPreconditionException;
+import rlhf.trainer.jobs.JobResult;
+import rlhf.trainer.jobs.TrainingJob;
+import rlhf.trainer.jobs.training.CheckpointInputs;
+import rlhf.trainer.jobs.training.Publication;
+import rlhf.wire.ModelStoreLayout;
 
 /**
  * The reward model (InstructGPT §3.5, eq. 1): initialised from the newest SFT model with its scalar reward head,

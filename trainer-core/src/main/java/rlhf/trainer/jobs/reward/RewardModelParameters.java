@@ -1,8 +1,9 @@
 package rlhf.trainer.jobs.reward;
 
+import java.nio.file.Path;
+
 import rlhf.trainer.jobs.JobParameters;
 import rlhf.trainer.jobs.training.OptimizerParameters;
-import java.nio.file.Path;
 
 /**
  * Parameters of {@link RewardModelJob}. InstructGPT trained its reward model for a single epoch (more overfits,

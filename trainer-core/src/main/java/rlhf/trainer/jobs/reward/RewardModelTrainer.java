@@ -1,8 +1,5 @@
 package rlhf.trainer.jobs.reward;
 
-import rlhf.trainer.jobs.JobMonitor;
-import rlhf.trainer.jobs.training.EpochBatches;
-import rlhf.trainer.jobs.training.MonitoredTraining;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +11,9 @@ import rlhf.model.score.SequenceRewards;
 import rlhf.model.train.AdamW;
 import rlhf.model.train.TrainingLoop;
 import rlhf.trainer.algo.PairwiseRankingLoss;
+import rlhf.trainer.jobs.JobMonitor;
+import rlhf.trainer.jobs.training.EpochBatches;
+import rlhf.trainer.jobs.training.MonitoredTraining;
 
 /**
  * Trains a reward model with InstructGPT's K-way batching ({@link PairwiseRankingLoss}): each step takes

@@ -1,16 +1,5 @@
 package rlhf.trainer.jobs.sft;
 
-import rlhf.wire.ModelStoreLayout;
-import rlhf.trainer.jobs.JobKind;
-import rlhf.trainer.jobs.JobMonitor;
-import rlhf.trainer.jobs.JobPreconditionException;
-import rlhf.trainer.jobs.JobResult;
-import rlhf.trainer.jobs.TrainingJob;
-import rlhf.trainer.jobs.training.CheckpointInputs;
-import rlhf.trainer.jobs.training.ContextFit;
-import rlhf.trainer.jobs.training.EpochBatches;
-import rlhf.trainer.jobs.training.MonitoredTraining;
-import rlhf.trainer.jobs.training.Publication;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,6 +18,17 @@ import rlhf.trainer.algo.SftLoss;
 import rlhf.trainer.data.DatasetRef;
 import rlhf.trainer.data.Demonstration;
 import rlhf.trainer.data.JsonlFile;
+import rlhf.trainer.jobs.JobKind;
+import rlhf.trainer.jobs.JobMonitor;
+import rlhf.trainer.jobs.JobPreconditionException;
+import rlhf.trainer.jobs.JobResult;
+import rlhf.trainer.jobs.TrainingJob;
+import rlhf.trainer.jobs.training.CheckpointInputs;
+import rlhf.trainer.jobs.training.ContextFit;
+import rlhf.trainer.jobs.training.EpochBatches;
+import rlhf.trainer.jobs.training.MonitoredTraining;
+import rlhf.trainer.jobs.training.Publication;
+import rlhf.wire.ModelStoreLayout;
 
 /**
  * Supervised fine-tuning (InstructGPT §3.5): the newest base model learns the labelers' demonstrations, loss on the

@@ -1,8 +1,9 @@
 package rlhf.trainer.jobs.sft;
 
+import java.nio.file.Path;
+
 import rlhf.trainer.jobs.JobParameters;
 import rlhf.trainer.jobs.training.OptimizerParameters;
-import java.nio.file.Path;
 
 /**
  * Parameters of {@link SftJob}. InstructGPT trained SFT for 16 epochs with cosine decay and picked by validation

@@ -1,10 +1,10 @@
 package rlhf.trainer.jobs.training;
 
-import rlhf.trainer.jobs.JobPreconditionException;
 import java.util.NoSuchElementException;
 
 import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.LoadedCheckpoint;
+import rlhf.trainer.jobs.JobPreconditionException;
 
 /** Finds and loads the model a job starts from, or says which precondition is missing. */
 public final class CheckpointInputs {

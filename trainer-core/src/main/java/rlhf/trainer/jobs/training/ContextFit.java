@@ -3,9 +3,9 @@ package rlhf.trainer.jobs.training;
 import java.util.Arrays;
 
 import rlhf.model.score.Scorer;
+import rlhf.model.tokenizer.ChatMessage;
 import rlhf.model.tokenizer.PromptResponse;
 import rlhf.model.tokenizer.TextTokenizer;
-import rlhf.model.tokenizer.ChatMessage;
 
 /**
  * Turns (conversation, answer) into the shared {@link PromptResponse} ids and fits them into the model's context:

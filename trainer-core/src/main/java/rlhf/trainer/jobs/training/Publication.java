@@ -1,7 +1,5 @@
 package rlhf.trainer.jobs.training;
 
-import rlhf.trainer.jobs.JobKind;
-import rlhf.trainer.jobs.JobResult;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,6 +10,8 @@ import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.Lineage;
 import rlhf.model.tokenizer.TextTokenizer;
 import rlhf.trainer.data.DatasetRef;
+import rlhf.trainer.jobs.JobKind;
+import rlhf.trainer.jobs.JobResult;
 
 /** Publishes a trained model with its lineage: parents, data sets (name, records, sha256, URI) and metrics. */
 public final class Publication {

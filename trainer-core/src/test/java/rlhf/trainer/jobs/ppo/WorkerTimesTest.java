@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.Map;
+
 import org.junit.jupiter.api.Test;
 
 import rlhf.trainer.ppo.RolloutSample;

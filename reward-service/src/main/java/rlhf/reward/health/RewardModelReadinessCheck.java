@@ -1,4 +1,4 @@
-package rlhf.reward.service;
+package rlhf.reward.health;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -6,6 +6,8 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import rlhf.reward.service.RewardModels;
+import rlhf.wire.ModelStoreLayout;
 
 /**
  * Readiness "reward-model": DOWN with a {@code reason} until a reward model version is loaded (nothing could be
@@ -33,7 +35,7 @@ public class RewardModelReadinessCheck implements HealthCheck {
         if (state.currentVersion().isPresent()) {
             return response.up().withData("version", state.currentVersion().get()).build();
         }
-        String reason = state.lastProblem().orElse("no reward model loaded yet: " + state.store().resolve(RewardModels.KIND)
+        String reason = state.lastProblem().orElse("no reward model loaded yet: " + state.store().resolve(ModelStoreLayout.REWARD)
                 + " holds no version (rlhf.reward.model-store) and none has been announced on rlhf.model-versions");
         return response.down().withData("reason", reason).build();
     }
