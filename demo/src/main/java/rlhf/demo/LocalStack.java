@@ -33,9 +33,9 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Flags every service JVM gets: DJL offline and untracked, one libtorch thread (2-core machines). */
-    static final List<String> SERVICE_JVM_FLAGS = List.of("-Xmx1g", "-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true",
-            "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1");
+    /** Flags every service JVM gets: DJL offline and untracked, one libtorch thread (2-core machines), 1 GB heap. */
+    public static final List<String> SERVICE_JVM_FLAGS = List.of("-Xmx1g", "-Dai.djl.offline=true",
+            "-DOPT_OUT_TRACKING=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1");
 
     private final Path repoRoot;
     private final Path workDir;

@@ -71,7 +71,7 @@ public final class ComparisonMaker {
     }
 
     /** One prompt's ranked comparison, or null when all answers tie. */
-    ComparisonRecord rank(PromptRecord prompt, List<String> answers) {
+    public ComparisonRecord rank(PromptRecord prompt, List<String> answers) {
         Task task = TaskParser.parse(prompt.prompt());
         List<List<Integer>> tiers = labeler.rank(task, answers);
         if (tiers.size() < 2) {

@@ -1,4 +1,4 @@
-package rlhf.demo;
+package rlhf.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import rlhf.demo.LocalStack;
 
 /** A packaged service refuses to boot on a setting out of bounds, and says which key. */
 class ServiceConfigValidationTest {

@@ -1,4 +1,4 @@
-package rlhf.demo.pipeline;
+package rlhf.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,8 +38,10 @@ import rlhf.common.v1.ModelRef;
 import rlhf.common.v1.Prompt;
 import rlhf.common.v1.SamplingParams;
 import rlhf.demo.LocalStack;
-import rlhf.demo.taskworld.AnswerWriter;
+import rlhf.demo.pipeline.ComparisonMaker;
+import rlhf.demo.pipeline.TrainerClient;
 import rlhf.demo.taskworld.AnswerWriter.Quality;
+import rlhf.demo.taskworld.AnswerWriter;
 import rlhf.demo.taskworld.ChatUsers;
 import rlhf.demo.taskworld.DataRecords.ComparisonRecord;
 import rlhf.demo.taskworld.DataRecords.Demonstration;

@@ -1,4 +1,4 @@
-package rlhf.demo;
+package rlhf.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +19,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import rlhf.demo.LocalStack;
 
 /** The local run end to end: a real broker and the four packaged services as separate processes. */
 class LocalStackTest {
