@@ -37,6 +37,9 @@ final class ImportCommand {
 
     /** Converts a JSONL file line by line; a bad line stops the import and names its line number. */
     abstract static class Comparisons implements Callable<Integer> {
+        private final String source;
+        private final BiFunction<String, String, ComparisonRecord> parser;
+
         @Mixin
         Folders.WorkDir work;
         @Mixin
@@ -49,9 +52,11 @@ final class ImportCommand {
                 description = "Where the comparisons go (default: <data>/" + TaskWorldData.COMPARISONS + ").")
         Path out;
 
-        abstract String source();
-
-        abstract BiFunction<String, String, ComparisonRecord> parser();
+        /** @param parser one line and its id ({@code source-<line number>}) to a comparison */
+        Comparisons(String source, BiFunction<String, String, ComparisonRecord> parser) {
+            this.source = source;
+            this.parser = parser;
+        }
 
         @Override
         public Integer call() throws IOException {
@@ -59,12 +64,12 @@ final class ImportCommand {
             List<String> lines = Files.readAllLines(file);
             for (int i = 0; i < lines.size(); i++) {
                 if (!lines.get(i).isBlank()) {
-                    records.add(parser().apply(lines.get(i), source() + "-" + (i + 1)));
+                    records.add(parser.apply(lines.get(i), source + "-" + (i + 1)));
                 }
             }
             Path target = out != null ? out : data.in(work).resolve(TaskWorldData.COMPARISONS);
             Jsonl.write(target, records);
-            System.out.printf("import %s: %d comparisons from %s -> %s%n", source(), records.size(), file, target);
+            System.out.printf("import %s: %d comparisons from %s -> %s%n", source, records.size(), file, target);
             return 0;
         }
     }
@@ -73,14 +78,8 @@ final class ImportCommand {
             description = "Anthropic hh-rlhf pairs, {\"chosen\": \"\\n\\nHuman: ...\\n\\nAssistant: ...\", "
                 + "\"rejected\": ...} per line: the shared conversation is the prompt, chosen ranks above rejected.")
     static final class HhRlhf extends Comparisons {
-        @Override
-        String source() {
-            return "hh-rlhf";
-        }
-
-        @Override
-        BiFunction<String, String, ComparisonRecord> parser() {
-            return Importers::hhRlhf;
+        HhRlhf() {
+            super("hh-rlhf", Importers::hhRlhf);
         }
     }
 
@@ -88,14 +87,8 @@ final class ImportCommand {
             description = "InstructGPT-style K-way rankings, {\"prompt\": ..., \"completions\": [...], \"ranks\": "
                 + "[1, 2, 2, ...]} per line: rank 1 is best, equal ranks are ties, K = 2..9.")
     static final class InstructGpt extends Comparisons {
-        @Override
-        String source() {
-            return "instructgpt";
-        }
-
-        @Override
-        BiFunction<String, String, ComparisonRecord> parser() {
-            return Importers::instructGptRanking;
+        InstructGpt() {
+            super("instructgpt", Importers::instructGptRanking);
         }
     }
 
