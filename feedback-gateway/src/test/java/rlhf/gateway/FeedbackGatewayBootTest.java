@@ -2,11 +2,8 @@ package rlhf.gateway;
 
 import java.util.List;
 
-import io.grpc.ManagedChannel;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import rlhf.feedback.v1.FeedbackServiceGrpc;
-import rlhf.feedback.v1.SubmitRequest;
 import rlhf.kafka.KafkaTestResource;
 import rlhf.service.testing.ServiceBootContract;
 
@@ -17,10 +14,5 @@ class FeedbackGatewayBootTest extends ServiceBootContract {
     @Override
     protected List<String> grpcServices() {
         return List.of("rlhf.feedback.v1.FeedbackService");
-    }
-
-    @Override
-    protected void callUnimplementedRpc(ManagedChannel channel) {
-        FeedbackServiceGrpc.newBlockingStub(channel).submit(SubmitRequest.getDefaultInstance());
     }
 }

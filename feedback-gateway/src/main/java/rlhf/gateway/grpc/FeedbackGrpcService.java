@@ -1,29 +1,104 @@
 package rlhf.gateway.grpc;
 
+import java.util.concurrent.CompletionException;
+
+import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import rlhf.feedback.v1.FeedbackService;
-import rlhf.feedback.v1.FeedbackServiceGrpc;
+import rlhf.feedback.v1.Rejection;
 import rlhf.feedback.v1.SubmitRequest;
 import rlhf.feedback.v1.SubmitResponse;
 import rlhf.feedback.v1.SubmitStreamResponse;
-import rlhf.service.NotYetImplemented;
+import rlhf.gateway.service.ConflictException;
+import rlhf.gateway.service.Ingest;
+import rlhf.service.GrpcErrors;
+import rlhf.service.InvalidInputException;
 
-/** gRPC edge of the feedback gateway. Ingest (validation, scrubbing, caps, splits) comes with its own issue; until then each RPC says so. */
+/**
+ * gRPC edge of the gateway: {@code Submit} answers once the comparison is acknowledged by all in-sync replicas (or is a
+ * duplicate of a stored one); {@code SubmitStream} ingests in order, one at a time, and answers per item at the end.
+ * A stored id with other content is ALREADY_EXISTS; a broker that does not acknowledge in time is UNAVAILABLE.
+ */
 @GrpcService
 public class FeedbackGrpcService implements FeedbackService {
 
-    private static final String WHEN = "the human-feedback ingest issue (validation, PII scrubbing, per-user caps, splits)";
+    private final Ingest ingest;
 
-    @Override
-    public Uni<SubmitResponse> submit(SubmitRequest request) {
-        return Uni.createFrom().failure(NotYetImplemented.rpc(FeedbackServiceGrpc.getSubmitMethod().getFullMethodName(), WHEN));
+    public FeedbackGrpcService(Ingest ingest) {
+        this.ingest = ingest;
     }
 
     @Override
-    public Uni<SubmitStreamResponse> submitStream(Multi<SubmitRequest> request) {
-        return Uni.createFrom().failure(
-                NotYetImplemented.rpc(FeedbackServiceGrpc.getSubmitStreamMethod().getFullMethodName(), WHEN));
+    public Uni<SubmitResponse> submit(SubmitRequest request) {
+        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison(request))))
+                .map(r -> SubmitResponse.newBuilder().setComparisonId(r.comparisonId()).setSplit(r.split())
+                        .setDuplicate(r.duplicate()).build())
+                .onFailure().transform(FeedbackGrpcService::status);
+    }
+
+    @Override
+    public Uni<SubmitStreamResponse> submitStream(Multi<SubmitRequest> requests) {
+        return requests.onItem().transformToUniAndConcatenate(request -> Uni.createFrom()
+                        .deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison(request))))
+                        .map(r -> (Object) r).onFailure().recoverWithItem(f -> f))
+                .collect().in(StreamTally::new, StreamTally::add)
+                .map(StreamTally::response)
+                .onFailure().transform(FeedbackGrpcService::status);
+    }
+
+    private static rlhf.feedback.v1.Comparison comparison(SubmitRequest request) {
+        if (!request.hasComparison()) {
+            throw new InvalidInputException("comparison", "required");
+        }
+        return request.getComparison();
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
+    private static Throwable status(Throwable failure) {
+        Throwable f = unwrap(failure);
+        if (f instanceof ConflictException e) {
+            return Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (f instanceof org.apache.kafka.common.KafkaException e) {
+            return Status.UNAVAILABLE.withDescription("not stored: the Kafka cluster did not acknowledge the "
+                    + "comparison (" + e.getClass().getSimpleName() + "); retry with the same comparison_id")
+                    .asRuntimeException();
+        }
+        return GrpcErrors.toStatus(f);
+    }
+
+    /** The per-item answers of one stream, in order. */
+    private static final class StreamTally {
+        private int index;
+        private int accepted;
+        private int duplicates;
+        private final SubmitStreamResponse.Builder response = SubmitStreamResponse.newBuilder();
+
+        void add(Object outcome) {
+            int i = index++;
+            if (outcome instanceof Ingest.Result r) {
+                if (r.duplicate()) {
+                    duplicates++;
+                } else {
+                    accepted++;
+                }
+                return;
+            }
+            Throwable f = unwrap((Throwable) outcome);
+            io.grpc.StatusRuntimeException s = (io.grpc.StatusRuntimeException) status(f);
+            String field = f instanceof InvalidInputException e ? e.field()
+                    : f instanceof ConflictException c ? c.field() : "comparison";
+            response.addRejections(Rejection.newBuilder().setIndex(i).setField(field)
+                    .setReason(s.getStatus().getCode() + ": " + s.getStatus().getDescription()));
+        }
+
+        SubmitStreamResponse response() {
+            return response.setAccepted(accepted).setDuplicates(duplicates).build();
+        }
     }
 }

@@ -1,0 +1,121 @@
+package rlhf.gateway.messaging;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import rlhf.feedback.v1.Comparison;
+import rlhf.gateway.config.GatewayConfig;
+import rlhf.gateway.service.ContentDigest;
+import rlhf.gateway.service.SeenComparisons;
+import rlhf.service.KafkaConnectionConfig;
+import rlhf.service.TopicFollower;
+import rlhf.wire.Topic;
+
+/**
+ * {@code rlhf.comparisons}, the log of record of human feedback: appends with an idempotent producer that waits for all
+ * in-sync replicas (a submission is acknowledged only after that), and follows the topic from its beginning into
+ * {@link SeenComparisons}, so the duplicate check holds across restarts and sees what other replicas appended.
+ */
+@ApplicationScoped
+public class ComparisonLog {
+
+    private static final Logger LOG = Logger.getLogger(ComparisonLog.class);
+
+    private final KafkaConnectionConfig kafka;
+    private final GatewayConfig config;
+    private final SeenComparisons seen = new SeenComparisons();
+    private volatile KafkaProducer<String, byte[]> producer;
+    private TopicFollower follower;
+
+    public ComparisonLog(KafkaConnectionConfig kafka, GatewayConfig config) {
+        this.kafka = kafka;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        follower = new TopicFollower(kafka.bootstrapServers(), "feedback-gateway-comparison-ids", Topic.COMPARISONS,
+                this::observe).start();
+    }
+
+    /** The ids on the log, and this replica's appends in flight. */
+    public SeenComparisons seen() {
+        return seen;
+    }
+
+    /** True once every comparison that was on the log at start is known: before that, a duplicate could pass. */
+    public boolean caughtUp() {
+        return follower != null && follower.caughtUp();
+    }
+
+    /** Appends one comparison, key = its id; completes once all in-sync replicas have it. */
+    public CompletableFuture<RecordMetadata> append(Comparison comparison) {
+        CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
+        producer().send(new ProducerRecord<>(Topic.COMPARISONS.topicName(), comparison.getComparisonId(),
+                comparison.toByteArray()), (metadata, failure) -> {
+                    if (failure != null) {
+                        done.completeExceptionally(failure);
+                    } else {
+                        done.complete(metadata);
+                    }
+                });
+        return done;
+    }
+
+    private void observe(ConsumerRecord<String, byte[]> r) {
+        try {
+            Comparison c = Comparison.parseFrom(r.value());
+            seen.observed(c.getComparisonId(), ContentDigest.of(c));
+        } catch (InvalidProtocolBufferException | NullPointerException e) {
+            LOG.warnf("unreadable comparison at %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
+        }
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        KafkaProducer<String, byte[]> p = producer;
+        if (p == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = new KafkaProducer<>(Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                            ProducerConfig.CLIENT_ID_CONFIG, "feedback-gateway",
+                            ProducerConfig.ACKS_CONFIG, "all",
+                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                            ProducerConfig.LINGER_MS_CONFIG, 1,
+                            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.appendTimeout().toMillis(),
+                            // delivery.timeout.ms must cover linger.ms + request.timeout.ms
+                            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                            (int) Math.min(30_000, config.appendTimeout().toMillis() / 2),
+                            ProducerConfig.MAX_BLOCK_MS_CONFIG, config.appendTimeout().toMillis()),
+                            new StringSerializer(), new ByteArraySerializer());
+                }
+                p = producer;
+            }
+        }
+        return p;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (follower != null) {
+            follower.close();
+        }
+        KafkaProducer<String, byte[]> p = producer;
+        if (p != null) {
+            p.close(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package rlhf.gateway.metrics;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import rlhf.feedback.v1.Comparison;
+import rlhf.feedback.v1.RankTier;
+import rlhf.gateway.service.PiiScrubber.PiiType;
+
+/**
+ * Every meter of the gateway, declared here (tags are bounded: outcomes, field paths without their indexes, PII types,
+ * splits; never ids):
+ * <ul>
+ * <li>{@code rlhf.gateway.comparisons{outcome=accepted|duplicate|rejected|conflict|failed}} counter</li>
+ * <li>{@code rlhf.gateway.rejections{field}} counter, e.g. {@code field=comparison.ranking[].answer_indexes[]}</li>
+ * <li>{@code rlhf.gateway.pii{type=email|phone|card|iban}} counter: values replaced before the append</li>
+ * <li>{@code rlhf.gateway.split{split=train|validation|test}} counter of accepted comparisons</li>
+ * <li>{@code rlhf.gateway.tied} counter of accepted comparisons with at least one tie (tie rate = tied / accepted)</li>
+ * <li>{@code rlhf.gateway.ingest} timer: from receipt to the acknowledged append</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+
+    private static final Pattern INDEX = Pattern.compile("\\[\\d+]");
+
+    private final MeterRegistry registry;
+    private final Timer ingest;
+    private final Counter tied;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.ingest = Timer.builder("rlhf.gateway.ingest").description("receipt to acknowledged append")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.tied = Counter.builder("rlhf.gateway.tied").description("accepted comparisons with a tie")
+                .register(registry);
+        for (String outcome : new String[] {"accepted", "duplicate", "rejected", "conflict", "failed"}) {
+            outcome(outcome); // present at 0 from boot
+        }
+        for (PiiType type : PiiType.values()) {
+            pii(type);
+        }
+    }
+
+    /** A comparison refused for a bad field; the indexes leave the path, so the tag stays bounded. */
+    public void rejected(String field) {
+        outcome("rejected").increment();
+        Counter.builder("rlhf.gateway.rejections").description("comparisons refused, by field")
+                .tag("field", INDEX.matcher(field).replaceAll("[]")).register(registry).increment();
+    }
+
+    public void conflict() {
+        outcome("conflict").increment();
+    }
+
+    public void failed() {
+        outcome("failed").increment();
+    }
+
+    /** A comparison answered as stored: newly appended, or a duplicate of one stored before. */
+    public void stored(Comparison stored, Map<PiiType, Integer> pii, boolean duplicate, long nanos) {
+        ingest.record(Duration.ofNanos(nanos));
+        if (duplicate) {
+            outcome("duplicate").increment();
+            return;
+        }
+        outcome("accepted").increment();
+        pii.forEach((type, n) -> pii(type).increment(n));
+        Counter.builder("rlhf.gateway.split").description("accepted comparisons by split")
+                .tag("split", stored.getSplit().name().substring("SPLIT_".length()).toLowerCase())
+                .register(registry).increment();
+        if (stored.getRankingList().stream().mapToInt(RankTier::getAnswerIndexesCount).anyMatch(n -> n > 1)) {
+            tied.increment();
+        }
+    }
+
+    private Counter outcome(String outcome) {
+        return Counter.builder("rlhf.gateway.comparisons").description("submitted comparisons by outcome")
+                .tag("outcome", outcome).register(registry);
+    }
+
+    private Counter pii(PiiType type) {
+        return Counter.builder("rlhf.gateway.pii").description("personal data values replaced before the append")
+                .tag("type", type.name().toLowerCase()).register(registry);
+    }
+}

@@ -1,0 +1,186 @@
+package rlhf.gateway.rest;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import rlhf.feedback.v1.Comparison;
+import rlhf.gateway.config.GatewayConfig;
+import rlhf.gateway.service.ConflictException;
+import rlhf.gateway.service.Ingest;
+import rlhf.service.InvalidInputException;
+
+/**
+ * REST ingest of human comparisons. The body is a {@code Comparison} in protobuf's JSON mapping (the gRPC shape, field
+ * names in lowerCamelCase or as in the .proto), so REST and gRPC take the same comparisons.
+ */
+@Path("/v1/comparisons")
+@Tag(name = "comparisons", description = "Human comparisons in: ranked answers with ties, Likert, labels")
+public class ComparisonResource {
+
+    /** What a stored (or already stored) comparison is answered with. */
+    public record Stored(String comparisonId, String split, boolean duplicate) {
+        static Stored of(Ingest.Result r) {
+            return new Stored(r.comparisonId(), r.split().name().substring("SPLIT_".length()).toLowerCase(),
+                    r.duplicate());
+        }
+    }
+
+    /** One item of a batch: 202 / 200 with the stored id, or the problem that refused it. */
+    public record ItemResult(int index, int status, Stored stored, Problem problem) {
+    }
+
+    /** A batch's answer: counts and one result per item, in order. */
+    public record BatchResult(int accepted, int duplicates, int rejected, List<ItemResult> items) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser();
+
+    private final Ingest ingest;
+    private final GatewayConfig config;
+
+    public ComparisonResource(Ingest ingest, GatewayConfig config) {
+        this.ingest = ingest;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit one comparison", description = "Answers 202 once the comparison is acknowledged by "
+            + "all in-sync replicas of rlhf.comparisons, 200 when the same id with the same content is already stored.")
+    @APIResponse(responseCode = "202", description = "stored")
+    @APIResponse(responseCode = "200", description = "a duplicate of a stored comparison; nothing appended")
+    @APIResponse(responseCode = "400", description = "a field is invalid; the problem names it")
+    @APIResponse(responseCode = "409", description = "the id is stored with other content")
+    @APIResponse(responseCode = "413", description = "the body is too large")
+    @APIResponse(responseCode = "503", description = "not stored: the cluster did not acknowledge it")
+    public CompletionStage<RestResponse<Stored>> submit(byte[] bytes) {
+        if (bytes.length > config.maxSubmissionBytes()) {
+            throw new PayloadTooLargeException("comparison", bytes.length + " bytes > max "
+                    + config.maxSubmissionBytes() + " for one comparison (use /v1/comparisons/batch for many)");
+        }
+        Comparison comparison = parse(utf8(bytes, "comparison"), "comparison");
+        return ingest.submit(comparison).thenApply(r -> RestResponse.status(
+                r.duplicate() ? RestResponse.Status.OK : RestResponse.Status.ACCEPTED, Stored.of(r)));
+    }
+
+    @POST
+    @Path("/batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Submit many comparisons", description = "Body {\"comparisons\": [...]}: each is handled as "
+            + "by a single submission, in order; the answer has one result per item.")
+    @APIResponse(responseCode = "200", description = "per-item results")
+    @APIResponse(responseCode = "400", description = "the body is not a batch, or holds too many items")
+    public Uni<BatchResult> submitBatch(byte[] bytes) {
+        JsonNode items = batchItems(utf8(bytes, "comparisons"));
+        List<Comparison> parsed = new ArrayList<>();
+        List<Problem> unparsed = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            try {
+                parsed.add(parse(items.get(i).toString(), "comparisons[" + i + "]"));
+                unparsed.add(null);
+            } catch (InvalidInputException e) {
+                parsed.add(null);
+                unparsed.add(Problem.invalid(e.field(), e.getMessage()));
+            }
+        }
+        return Multi.createFrom().range(0, items.size())
+                .onItem().transformToUniAndConcatenate(i -> item(i, parsed.get(i), unparsed.get(i)))
+                .collect().asList().map(ComparisonResource::tally);
+    }
+
+    private Uni<ItemResult> item(int index, Comparison comparison, Problem unparsed) {
+        if (unparsed != null) {
+            return Uni.createFrom().item(new ItemResult(index, 400, null, unparsed));
+        }
+        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison)))
+                .map(r -> new ItemResult(index, r.duplicate() ? 200 : 202, Stored.of(r), null))
+                .onFailure().recoverWithItem(f -> new ItemResult(index, problem(f).status(), null, problem(f)));
+    }
+
+    private static BatchResult tally(List<ItemResult> items) {
+        int accepted = (int) items.stream().filter(i -> i.status() == 202).count();
+        int duplicates = (int) items.stream().filter(i -> i.status() == 200).count();
+        return new BatchResult(accepted, duplicates, items.size() - accepted - duplicates, items);
+    }
+
+    private JsonNode batchItems(String body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InvalidInputException("comparisons", "the body is not JSON: " + e.getOriginalMessage());
+        }
+        JsonNode items = root == null ? null : root.get("comparisons");
+        if (items == null || !items.isArray()) {
+            throw new InvalidInputException("comparisons", "required: an array of comparisons");
+        }
+        if (items.size() > config.maxBatchItems()) {
+            throw new InvalidInputException("comparisons", items.size() + " items > max " + config.maxBatchItems());
+        }
+        return items;
+    }
+
+    /** The body as text; bytes that are not UTF-8 are refused, not replaced. */
+    private static String utf8(byte[] bytes, String field) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException(field, "the body is not valid UTF-8");
+        }
+    }
+
+    private static Comparison parse(String json, String field) {
+        if (json == null || json.isBlank()) {
+            throw new InvalidInputException(field, "required: a comparison as JSON");
+        }
+        Comparison.Builder builder = Comparison.newBuilder();
+        try {
+            PARSER.merge(json, builder);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            throw new InvalidInputException(field, "not a comparison: " + e.getMessage());
+        }
+        return builder.build();
+    }
+
+    /** The problem a failed item is answered with. */
+    static Problem problem(Throwable failure) {
+        Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (f instanceof InvalidInputException e) {
+            return Problem.invalid(e.field(), e.getMessage());
+        }
+        if (f instanceof ConflictException e) {
+            return Problem.conflict(e.field(), e.getMessage());
+        }
+        if (f instanceof PayloadTooLargeException e) {
+            return Problem.tooLarge(e.field(), e.getMessage());
+        }
+        return Problem.unavailable("not stored: the Kafka cluster did not acknowledge the comparison ("
+                + f.getClass().getSimpleName() + "); retry with the same comparison_id");
+    }
+}

@@ -1,0 +1,26 @@
+package rlhf.gateway.service;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+import rlhf.feedback.v1.Comparison;
+
+/**
+ * What "the same comparison" means for idempotency: SHA-256 of the stored (scrubbed) comparison without the fields the
+ * gateway sets itself (split, and created_at when the client left it out), so a retry of one submission matches it.
+ */
+public final class ContentDigest {
+
+    private ContentDigest() {
+    }
+
+    public static String of(Comparison stored) {
+        byte[] content = stored.toBuilder().clearSplit().clearCreatedAt().build().toByteArray();
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JVM", e);
+        }
+    }
+}
