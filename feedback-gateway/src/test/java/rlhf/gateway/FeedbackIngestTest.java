@@ -31,8 +31,10 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -66,7 +68,8 @@ class FeedbackIngestTest {
     @BeforeEach
     void connect() throws InterruptedException {
         channel = ServiceProbes.channel(root.getPort());
-        feedback = FeedbackServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        feedback = withKey(FeedbackServiceGrpc.newBlockingStub(channel), LABELER_KEY).withDeadlineAfter(30,
+                TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); // until the comparison log has been read
         while (given().when().get("/q/health/ready").then().extract().statusCode() != 200
                 && System.nanoTime() < deadline) {
@@ -79,6 +82,23 @@ class FeedbackIngestTest {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
+    private static final String LABELER_KEY = "test-labeler-key-00000000001";
+
+    /** A request with the labeler key of the test profile (labeler-1, the labeler of {@link Comparisons#valid}). */
+    private static io.restassured.specification.RequestSpecification labeler() {
+        return key(LABELER_KEY);
+    }
+
+    private static io.restassured.specification.RequestSpecification key(String token) {
+        return given().header("Authorization", "Bearer " + token);
+    }
+
+    private static <S extends io.grpc.stub.AbstractStub<S>> S withKey(S stub, String token) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
     private static String json(Comparison c) throws Exception {
         return JsonFormat.printer().print(c);
     }
@@ -88,12 +108,12 @@ class FeedbackIngestTest {
         Comparison c = Comparisons.valid("rest-1", "user-rest-1").build();
         long before = recordsOnTopic();
         String split = UserSplits.splitOf("user-rest-1", 0.1, 0.1).name().substring(6).toLowerCase();
-        given().contentType(ContentType.JSON).body(json(c)).when().post("/v1/comparisons").then().statusCode(202)
+        labeler().contentType(ContentType.JSON).body(json(c)).when().post("/v1/comparisons").then().statusCode(202)
                 .body("comparisonId", equalTo("rest-1")).body("split", equalTo(split)).body("duplicate", equalTo(false));
-        given().contentType(ContentType.JSON).body(json(c)).when().post("/v1/comparisons").then().statusCode(200)
+        labeler().contentType(ContentType.JSON).body(json(c)).when().post("/v1/comparisons").then().statusCode(200)
                 .body("duplicate", equalTo(true));
         Comparison changed = c.toBuilder().setAnswers(0, c.getAnswers(0).toBuilder().setText("other")).build();
-        given().contentType(ContentType.JSON).body(json(changed)).when().post("/v1/comparisons").then()
+        labeler().contentType(ContentType.JSON).body(json(changed)).when().post("/v1/comparisons").then()
                 .statusCode(409).contentType("application/problem+json")
                 .body("field", equalTo("comparison.comparison_id")).body("status", equalTo(409));
         assertThat(recordsOnTopic() - before).isEqualTo(1);
@@ -136,7 +156,7 @@ class FeedbackIngestTest {
         String body = "{\"comparisons\": [" + json(Comparisons.valid("batch-1", "u-b1").build()) + ", "
                 + json(Comparisons.valid("batch-2", "u-b2").clearUserId().build()) + ", {\"bogus\": 1}, "
                 + json(Comparisons.valid("batch-1", "u-b1").build()) + "]}";
-        given().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons/batch").then().statusCode(200)
+        labeler().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons/batch").then().statusCode(200)
                 .body("accepted", equalTo(1)).body("duplicates", equalTo(1)).body("rejected", equalTo(2))
                 .body("items[1].problem.field", equalTo("comparison.user_id"))
                 .body("items[2].problem.field", equalTo("comparisons[2]"))
@@ -159,7 +179,7 @@ class FeedbackIngestTest {
                 body = null; // a timestamp protobuf's JSON form cannot even write: only gRPC can carry it
             }
             if (body != null) {
-                var answer = given().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons").then()
+                var answer = labeler().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons").then()
                         .extract();
                 assertThat(answer.statusCode()).as(c.name() + ": " + answer.asString()).isEqualTo(400);
                 assertThat(answer.contentType()).as(c.name()).startsWith("application/problem+json");
@@ -175,7 +195,7 @@ class FeedbackIngestTest {
             refused++;
         }
         for (String body : malformedBodies()) {
-            given().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons").then().statusCode(400)
+            labeler().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons").then().statusCode(400)
                     .contentType("application/problem+json").body("field", startsWith("comparison"));
             refused++;
         }
@@ -206,7 +226,7 @@ class FeedbackIngestTest {
                 .setText("I am " + raw[0] + ", call +1 " + raw[1] + " or mail " + raw[5])).build();
         c = c.toBuilder().setAnswers(0, c.getAnswers(0).toBuilder().setText("Pay with " + raw[2] + " or IBAN "
                 + raw[3] + " / " + raw[4])).build();
-        given().contentType(ContentType.JSON).body(json(c)).when().post("/v1/comparisons").then().statusCode(202);
+        labeler().contentType(ContentType.JSON).body(json(c)).when().post("/v1/comparisons").then().statusCode(202);
         String onTopic = new String(lastRecord("pii-1").toByteArray(), StandardCharsets.UTF_8);
         for (String value : raw) {
             assertThat(onTopic).doesNotContain(value);
@@ -235,7 +255,7 @@ class FeedbackIngestTest {
             Thread.sleep(100);
         }
         long before = recordsOnTopic();
-        given().contentType(ContentType.JSON).body(json(c)).when().post("/v1/comparisons").then().statusCode(200)
+        labeler().contentType(ContentType.JSON).body(json(c)).when().post("/v1/comparisons").then().statusCode(200)
                 .body("duplicate", equalTo(true));
         assertThat(recordsOnTopic()).isEqualTo(before);
     }
@@ -249,15 +269,63 @@ class FeedbackIngestTest {
     void bytesThatAreNotUtf8AreRefused() {
         byte[] body = {'{', '"', 'c', 'o', 'm', 'p', 'a', 'r', 'i', 's', 'o', 'n', 'I', 'd', '"', ':', '"', 'x', (byte) 0xff,
             '"', '}'};
-        given().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons").then().statusCode(400)
+        labeler().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons").then().statusCode(400)
                 .body("field", equalTo("comparison")).body("detail", org.hamcrest.Matchers.containsString("UTF-8"));
     }
 
     @Test
     void tooLargeIs413() {
         String body = "{\"comparisonId\": \"" + "x".repeat(1_100_000) + "\"}";
-        given().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons").then().statusCode(413)
+        labeler().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons").then().statusCode(413)
                 .body("field", equalTo("comparison"));
+    }
+
+    @Test
+    void withoutAKnownKeyIs401OnBothProtocols() throws Exception {
+        String body = json(Comparisons.valid("auth-1", "user-auth").build());
+        given().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons").then().statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer")).body("field", equalTo("authorization"));
+        key("not-a-key-of-this-gateway").contentType(ContentType.JSON).body(body).when().post("/v1/comparisons")
+                .then().statusCode(401).body("detail", equalTo("authorization: unknown API key"));
+        given().header("Authorization", "Basic dXNlcjpwYXNz").contentType(ContentType.JSON).body(body).when()
+                .post("/v1/comparisons").then().statusCode(401);
+        assertThatThrownBy(() -> FeedbackServiceGrpc.newBlockingStub(channel).submit(request(
+                Comparisons.valid("auth-1", "user-auth").build()))).isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        assertThat(lastRecordOrNull("auth-1")).isNull();
+    }
+
+    @Test
+    void aLabelerKeyMayNotSubmitAsAnotherLabeler() throws Exception {
+        String body = json(Comparisons.valid("auth-2", "user-auth").setLabelerId("labeler-2").build());
+        labeler().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons").then().statusCode(403)
+                .body("field", equalTo("comparison.labeler_id"));
+        assertThatThrownBy(() -> feedback.submit(request(Comparisons.valid("auth-2", "user-auth")
+                .setLabelerId("labeler-2").build()))).isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+        // the frontend key submits users' own choices, with or without a labeler id
+        key("test-frontend-key-0000000001").contentType(ContentType.JSON).body(body).when().post("/v1/comparisons")
+                .then().statusCode(202);
+    }
+
+    @Test
+    void overTheKeysRateIs429WithRetryAfter() throws Exception {
+        // the slow key: 1 comparison a second, a burst of 2
+        List<Integer> statuses = new ArrayList<>();
+        String retryAfter = null;
+        for (int i = 0; i < 4; i++) {
+            var answer = key("test-slow-key-0000000000001").contentType(ContentType.JSON)
+                    .body(json(Comparisons.valid("slow-" + i, "user-slow-" + i).build())).when()
+                    .post("/v1/comparisons").then().extract();
+            statuses.add(answer.statusCode());
+            if (answer.statusCode() == 429) {
+                retryAfter = answer.header("Retry-After");
+            }
+        }
+        assertThat(statuses.subList(0, 2)).containsOnly(202);
+        assertThat(statuses).contains(429);
+        assertThat(Integer.parseInt(retryAfter)).isBetween(1, 2);
     }
 
     private static SubmitRequest request(Comparison c) {
@@ -266,7 +334,8 @@ class FeedbackIngestTest {
 
     private SubmitStreamResponse submitStream(List<SubmitRequest> requests) throws Exception {
         java.util.concurrent.CompletableFuture<SubmitStreamResponse> result = new java.util.concurrent.CompletableFuture<>();
-        StreamObserver<SubmitRequest> out = FeedbackServiceGrpc.newStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+        StreamObserver<SubmitRequest> out = withKey(FeedbackServiceGrpc.newStub(channel), LABELER_KEY)
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
                 .submitStream(new StreamObserver<>() {
                     @Override
                     public void onNext(SubmitStreamResponse value) {
@@ -303,6 +372,12 @@ class FeedbackIngestTest {
 
     /** The newest record of an id on rlhf.comparisons. */
     private static Comparison lastRecord(String id) throws Exception {
+        Comparison last = lastRecordOrNull(id);
+        assertThat(last).as("a record of %s", id).isNotNull();
+        return last;
+    }
+
+    private static Comparison lastRecordOrNull(String id) throws Exception {
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(Topic.COMPARISONS.topicName()).forEach(p -> partitions.add(
@@ -318,7 +393,6 @@ class FeedbackIngestTest {
                     }
                 }
             }
-            assertThat(last).as("a record of %s", id).isNotNull();
             return last;
         }
     }

@@ -1,6 +1,8 @@
 package rlhf.gateway.config;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -12,6 +14,7 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 
 /** Settings of the feedback gateway; validated at boot, so a value out of bounds stops it naming the key. */
 @ConfigMapping(prefix = "rlhf.gateway")
@@ -69,4 +72,46 @@ public interface GatewayConfig {
     @Min(1024)
     @Max(16_777_216)
     int maxSubmissionBytes();
+
+    /**
+     * The API keys, by name: {@code rlhf.gateway.keys.<name>.token}, {@code .role}, and for a labeler key
+     * {@code .labeler-id} (in production the tokens come from a Kubernetes Secret through the environment, e.g.
+     * {@code RLHF_GATEWAY_KEYS_CHAT_TOKEN}). None configured: every call is refused (401).
+     */
+    Map<String, ApiKey> keys();
+
+    /** One API key. */
+    interface ApiKey {
+        /** The bearer token; at least 16 characters. */
+        @Size(min = 16, max = 512)
+        String token();
+
+        /** What the key may do. */
+        Role role();
+
+        /** For a labeler key: the labeler it speaks for (a labeler may not submit as another). */
+        Optional<String> labelerId();
+
+        /** Comparisons per second this key may submit (a burst of twice that is absorbed). */
+        @WithDefault("1000")
+        @Min(1)
+        @Max(1_000_000)
+        int perSecond();
+    }
+
+    /** Roles of the API keys. */
+    enum Role {
+        /** The chat frontend: submits the users' own choices. */
+        FRONTEND,
+        /** A labeler (the labeling page, or an import tool acting for one): submits rankings as itself. */
+        LABELER,
+        /** Operators: everything, including erasure. */
+        ADMIN
+    }
+
+    /** Comparisons per second one user id may submit (a burst of twice that is absorbed). */
+    @WithDefault("5")
+    @Min(1)
+    @Max(100_000)
+    int perUserPerSecond();
 }

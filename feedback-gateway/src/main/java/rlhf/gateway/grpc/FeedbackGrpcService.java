@@ -4,6 +4,7 @@ import java.util.concurrent.CompletionException;
 
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import rlhf.feedback.v1.FeedbackService;
@@ -11,8 +12,13 @@ import rlhf.feedback.v1.Rejection;
 import rlhf.feedback.v1.SubmitRequest;
 import rlhf.feedback.v1.SubmitResponse;
 import rlhf.feedback.v1.SubmitStreamResponse;
+import rlhf.gateway.service.ApiKeys;
+import rlhf.gateway.service.Caller;
 import rlhf.gateway.service.ConflictException;
+import rlhf.gateway.service.ForbiddenException;
 import rlhf.gateway.service.Ingest;
+import rlhf.gateway.service.RateLimitedException;
+import rlhf.gateway.service.UnauthenticatedException;
 import rlhf.service.GrpcErrors;
 import rlhf.service.InvalidInputException;
 
@@ -22,17 +28,32 @@ import rlhf.service.InvalidInputException;
  * A stored id with other content is ALREADY_EXISTS; a broker that does not acknowledge in time is UNAVAILABLE.
  */
 @GrpcService
+@RegisterInterceptor(AuthorizationHeader.class)
 public class FeedbackGrpcService implements FeedbackService {
 
     private final Ingest ingest;
+    private final ApiKeys keys;
 
-    public FeedbackGrpcService(Ingest ingest) {
+    public FeedbackGrpcService(Ingest ingest, ApiKeys keys) {
         this.ingest = ingest;
+        this.keys = keys;
+    }
+
+    /** The caller of this call, from its {@code authorization} metadata (read by {@link AuthorizationHeader}). */
+    private Caller caller() {
+        return keys.authenticate(AuthorizationHeader.VALUE.get());
     }
 
     @Override
     public Uni<SubmitResponse> submit(SubmitRequest request) {
-        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison(request))))
+        Caller caller;
+        try {
+            caller = caller();
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(status(e));
+        }
+        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison(request),
+                        caller)))
                 .map(r -> SubmitResponse.newBuilder().setComparisonId(r.comparisonId()).setSplit(r.split())
                         .setDuplicate(r.duplicate()).build())
                 .onFailure().transform(FeedbackGrpcService::status);
@@ -40,8 +61,14 @@ public class FeedbackGrpcService implements FeedbackService {
 
     @Override
     public Uni<SubmitStreamResponse> submitStream(Multi<SubmitRequest> requests) {
+        Caller caller;
+        try {
+            caller = caller();
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(status(e));
+        }
         return requests.onItem().transformToUniAndConcatenate(request -> Uni.createFrom()
-                        .deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison(request))))
+                        .deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison(request), caller)))
                         .map(r -> (Object) r).onFailure().recoverWithItem(f -> f))
                 .collect().in(StreamTally::new, StreamTally::add)
                 .map(StreamTally::response)
@@ -63,6 +90,15 @@ public class FeedbackGrpcService implements FeedbackService {
         Throwable f = unwrap(failure);
         if (f instanceof ConflictException e) {
             return Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (f instanceof UnauthenticatedException e) {
+            return Status.UNAUTHENTICATED.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (f instanceof ForbiddenException e) {
+            return Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (f instanceof RateLimitedException e) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException();
         }
         if (f instanceof org.apache.kafka.common.KafkaException e) {
             return Status.UNAVAILABLE.withDescription("not stored: the Kafka cluster did not acknowledge the "
@@ -92,7 +128,8 @@ public class FeedbackGrpcService implements FeedbackService {
             Throwable f = unwrap((Throwable) outcome);
             io.grpc.StatusRuntimeException s = (io.grpc.StatusRuntimeException) status(f);
             String field = f instanceof InvalidInputException e ? e.field()
-                    : f instanceof ConflictException c ? c.field() : "comparison";
+                    : f instanceof ConflictException c ? c.field()
+                    : f instanceof ForbiddenException d ? d.field() : "comparison";
             response.addRejections(Rejection.newBuilder().setIndex(i).setField(field)
                     .setReason(s.getStatus().getCode() + ": " + s.getStatus().getDescription()));
         }

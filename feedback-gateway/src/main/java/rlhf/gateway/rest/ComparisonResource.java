@@ -21,14 +21,21 @@ import com.google.protobuf.util.JsonFormat;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import rlhf.feedback.v1.Comparison;
 import rlhf.gateway.config.GatewayConfig;
+import rlhf.gateway.service.ApiKeys;
+import rlhf.gateway.service.Caller;
 import rlhf.gateway.service.ConflictException;
+import rlhf.gateway.service.ForbiddenException;
 import rlhf.gateway.service.Ingest;
+import rlhf.gateway.service.RateLimitedException;
+import rlhf.gateway.service.UnauthenticatedException;
 import rlhf.service.InvalidInputException;
 
 /**
@@ -60,10 +67,12 @@ public class ComparisonResource {
 
     private final Ingest ingest;
     private final GatewayConfig config;
+    private final ApiKeys keys;
 
-    public ComparisonResource(Ingest ingest, GatewayConfig config) {
+    public ComparisonResource(Ingest ingest, GatewayConfig config, ApiKeys keys) {
         this.ingest = ingest;
         this.config = config;
+        this.keys = keys;
     }
 
     @POST
@@ -77,13 +86,18 @@ public class ComparisonResource {
     @APIResponse(responseCode = "409", description = "the id is stored with other content")
     @APIResponse(responseCode = "413", description = "the body is too large")
     @APIResponse(responseCode = "503", description = "not stored: the cluster did not acknowledge it")
-    public CompletionStage<RestResponse<Stored>> submit(byte[] bytes) {
+    @APIResponse(responseCode = "401", description = "no API key, or an unknown one")
+    @APIResponse(responseCode = "403", description = "the key's role does not allow it")
+    @APIResponse(responseCode = "429", description = "over the key's or the user's rate; see Retry-After")
+    public CompletionStage<RestResponse<Stored>> submit(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            byte[] bytes) {
+        Caller caller = keys.authenticate(authorization);
         if (bytes.length > config.maxSubmissionBytes()) {
             throw new PayloadTooLargeException("comparison", bytes.length + " bytes > max "
                     + config.maxSubmissionBytes() + " for one comparison (use /v1/comparisons/batch for many)");
         }
         Comparison comparison = parse(utf8(bytes, "comparison"), "comparison");
-        return ingest.submit(comparison).thenApply(r -> RestResponse.status(
+        return ingest.submit(comparison, caller).thenApply(r -> RestResponse.status(
                 r.duplicate() ? RestResponse.Status.OK : RestResponse.Status.ACCEPTED, Stored.of(r)));
     }
 
@@ -95,7 +109,9 @@ public class ComparisonResource {
             + "by a single submission, in order; the answer has one result per item.")
     @APIResponse(responseCode = "200", description = "per-item results")
     @APIResponse(responseCode = "400", description = "the body is not a batch, or holds too many items")
-    public Uni<BatchResult> submitBatch(byte[] bytes) {
+    @APIResponse(responseCode = "401", description = "no API key, or an unknown one")
+    public Uni<BatchResult> submitBatch(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] bytes) {
+        Caller caller = keys.authenticate(authorization);
         JsonNode items = batchItems(utf8(bytes, "comparisons"));
         List<Comparison> parsed = new ArrayList<>();
         List<Problem> unparsed = new ArrayList<>();
@@ -109,15 +125,15 @@ public class ComparisonResource {
             }
         }
         return Multi.createFrom().range(0, items.size())
-                .onItem().transformToUniAndConcatenate(i -> item(i, parsed.get(i), unparsed.get(i)))
+                .onItem().transformToUniAndConcatenate(i -> item(i, parsed.get(i), unparsed.get(i), caller))
                 .collect().asList().map(ComparisonResource::tally);
     }
 
-    private Uni<ItemResult> item(int index, Comparison comparison, Problem unparsed) {
+    private Uni<ItemResult> item(int index, Comparison comparison, Problem unparsed, Caller caller) {
         if (unparsed != null) {
             return Uni.createFrom().item(new ItemResult(index, 400, null, unparsed));
         }
-        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison)))
+        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison, caller)))
                 .map(r -> new ItemResult(index, r.duplicate() ? 200 : 202, Stored.of(r), null))
                 .onFailure().recoverWithItem(f -> new ItemResult(index, problem(f).status(), null, problem(f)));
     }
@@ -179,6 +195,15 @@ public class ComparisonResource {
         }
         if (f instanceof PayloadTooLargeException e) {
             return Problem.tooLarge(e.field(), e.getMessage());
+        }
+        if (f instanceof UnauthenticatedException e) {
+            return Problem.unauthenticated(e.getMessage());
+        }
+        if (f instanceof ForbiddenException e) {
+            return Problem.forbidden(e.field(), e.getMessage());
+        }
+        if (f instanceof RateLimitedException e) {
+            return Problem.rateLimited(e.getMessage());
         }
         return Problem.unavailable("not stored: the Kafka cluster did not acknowledge the comparison ("
                 + f.getClass().getSimpleName() + "); retry with the same comparison_id");

@@ -29,6 +29,18 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem("urn:rlhf:problem:too-large", "Request too large", 413, detail, field);
     }
 
+    static Problem unauthenticated(String detail) {
+        return new Problem("urn:rlhf:problem:unauthenticated", "API key required", 401, detail, "authorization");
+    }
+
+    static Problem forbidden(String field, String detail) {
+        return new Problem("urn:rlhf:problem:forbidden", "Not allowed for this key", 403, detail, field);
+    }
+
+    static Problem rateLimited(String detail) {
+        return new Problem("urn:rlhf:problem:rate-limited", "Too many requests", 429, detail, null);
+    }
+
     static Problem unavailable(String detail) {
         return new Problem("urn:rlhf:problem:not-stored", "Not stored", 503, detail, null);
     }

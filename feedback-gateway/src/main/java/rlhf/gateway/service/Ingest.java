@@ -31,9 +31,13 @@ public class Ingest {
     private final GatewayConfig config;
     private final ComparisonLog log;
     private final GatewayMetrics metrics;
+    private final ApiKeys keys;
+    private final RateLimits perKey = new RateLimits();
+    private final RateLimits perUser = new RateLimits();
     private final Clock clock = Clock.systemUTC();
 
-    public Ingest(GatewayConfig config, ComparisonLog log, GatewayMetrics metrics) {
+    public Ingest(GatewayConfig config, ComparisonLog log, GatewayMetrics metrics, ApiKeys keys) {
+        this.keys = keys;
         this.rules = new ComparisonRules(config.maxTextChars(), config.maxAnswers());
         this.scrubber = new PiiScrubber(config.phoneRegion());
         this.config = config;
@@ -42,18 +46,23 @@ public class Ingest {
     }
 
     /**
-     * @throws InvalidInputException naming the first bad field (nothing written); the future fails with a
-     *                               {@link ConflictException} for an id stored with other content, or with the
-     *                               broker's error when the append was not acknowledged
+     * @throws InvalidInputException naming the first bad field, {@link ForbiddenException} for a labeler submitting as
+     *                               another, {@link RateLimitedException} over the key's or the user's rate (nothing
+     *                               written for any of them); the future fails with a {@link ConflictException} for an
+     *                               id stored with other content, or with the broker's error when the append was not
+     *                               acknowledged
      */
-    public CompletableFuture<Result> submit(Comparison submitted) {
+    public CompletableFuture<Result> submit(Comparison submitted, Caller caller) {
         long start = System.nanoTime();
+        perKey.take(caller.keyName(), keys.perSecond(caller.keyName()), "authorization");
         try {
             rules.check(submitted);
         } catch (InvalidInputException e) {
             metrics.rejected(e.field());
             throw e;
         }
+        caller.checkMaySubmitAs(submitted.getLabelerId());
+        perUser.take(submitted.getUserId(), config.perUserPerSecond(), "comparison.user_id");
         PiiScrubber.ScrubbedComparison scrubbed = scrubber.scrub(submitted);
         Split split = UserSplits.splitOf(submitted.getUserId(), config.validationFraction(), config.testFraction());
         Comparison stored = scrubbed.comparison().toBuilder().setSplit(split)
