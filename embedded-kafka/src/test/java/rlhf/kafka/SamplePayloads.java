@@ -6,7 +6,6 @@ import java.util.Map;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
-
 import rlhf.common.v1.ChatMessage;
 import rlhf.common.v1.Conversation;
 import rlhf.common.v1.ModelKind;
@@ -19,6 +18,7 @@ import rlhf.feedback.v1.AnswerLabel;
 import rlhf.feedback.v1.Comparison;
 import rlhf.feedback.v1.RankTier;
 import rlhf.feedback.v1.Split;
+import rlhf.feedback.v1.UserErasure;
 import rlhf.model.v1.DatasetRef;
 import rlhf.model.v1.ModelVersion;
 import rlhf.ops.v1.DeadLetter;
@@ -48,6 +48,10 @@ final class SamplePayloads {
         m.put(Topic.COMPARISONS, new Keyed(comparison.getComparisonId(), comparison));
         ModelVersion version = modelVersion();
         m.put(Topic.MODEL_VERSIONS, new Keyed(version.getKind().name(), version));
+        UserErasure erasure = UserErasure.newBuilder().setUserId("user-00042")
+                .setRequestedAt(Timestamp.newBuilder().setSeconds(1_764_000_000L)).setRequestedBy("admin")
+                .setComparisonsKnown(3).build();
+        m.put(Topic.USER_ERASURES, new Keyed(erasure.getUserId(), erasure));
         DeadLetter deadLetter = deadLetter();
         m.put(Topic.DEAD_LETTER, new Keyed(deadLetter.getSourceTopic(), deadLetter));
         return m;

@@ -328,6 +328,47 @@ class FeedbackIngestTest {
         assertThat(Integer.parseInt(retryAfter)).isBetween(1, 2);
     }
 
+    @Test
+    void promptsOverTheUsersCapAreKeptButFlaggedAndAUserCanBeErased() throws Exception {
+        // the test profile caps users at 3 distinct prompts
+        List<Boolean> flags = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String prompt = i < 4 ? "Name " + (i + 2) + " colors." : "Name 2 colors."; // the last repeats prompt 0
+            Comparison c = Comparisons.valid("cap-" + i, "user-cap").setPrompt(rlhf.common.v1.Prompt.newBuilder()
+                    .setText(prompt)).build();
+            flags.add(labeler().contentType(ContentType.JSON).body(json(c)).when().post("/v1/comparisons").then()
+                    .statusCode(202).extract().path("overPromptCap"));
+        }
+        assertThat(flags).containsExactly(false, false, false, true, false);
+        assertThat(lastRecord("cap-3").getOverPromptCap()).isTrue();
+        assertThat(lastRecord("cap-4").getOverPromptCap()).isFalse();
+
+        given().when().delete("/v1/users/user-cap").then().statusCode(401);
+        labeler().when().delete("/v1/users/user-cap").then().statusCode(403).body("field", equalTo("authorization"));
+        key("test-admin-key-000000000001").when().delete("/v1/users/bad id").then().statusCode(400)
+                .body("field", equalTo("user_id"));
+        key("test-admin-key-000000000001").when().delete("/v1/users/user-cap").then().statusCode(202)
+                .body("userId", equalTo("user-cap")).body("comparisonsKnown", equalTo(5));
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            TopicPartition partition = new TopicPartition(Topic.USER_ERASURES.topicName(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            List<rlhf.feedback.v1.UserErasure> erasures = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (erasures.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if ("user-cap".equals(r.key())) {
+                        erasures.add(rlhf.feedback.v1.UserErasure.parseFrom(r.value()));
+                    }
+                }
+            }
+            assertThat(erasures).singleElement().satisfies(e -> {
+                assertThat(e.getRequestedBy()).isEqualTo("admin");
+                assertThat(e.getComparisonsKnown()).isEqualTo(5);
+            });
+        }
+    }
+
     private static SubmitRequest request(Comparison c) {
         return SubmitRequest.newBuilder().setComparison(c).build();
     }

@@ -5,8 +5,8 @@ import java.util.Map;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
-
 import rlhf.feedback.v1.Comparison;
+import rlhf.feedback.v1.UserErasure;
 import rlhf.model.v1.ModelVersion;
 import rlhf.ops.v1.DeadLetter;
 import rlhf.policy.v1.Rollout;
@@ -31,6 +31,12 @@ public enum Topic {
      */
     MODEL_VERSIONS("rlhf.model-versions", "model kind", 1, ModelVersion.parser(),
             Map.of("cleanup.policy", "compact")),
+    /**
+     * Users' erasures: every later training snapshot leaves out their comparisons. Compacted (one record per user
+     * suffices) and never deleted, since the erasure must outlive every comparison it covers.
+     */
+    USER_ERASURES("rlhf.user-erasures", "user id", 1, UserErasure.parser(),
+            Map.of("cleanup.policy", "compact", "retention.ms", "-1")),
     /** Records nobody could process, verbatim, with the reason. */
     DEAD_LETTER("rlhf.dead-letter", "source topic", 3, DeadLetter.parser(), Map.of("retention.ms", "-1"));
 

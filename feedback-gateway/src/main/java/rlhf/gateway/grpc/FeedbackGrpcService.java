@@ -55,7 +55,7 @@ public class FeedbackGrpcService implements FeedbackService {
         return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison(request),
                         caller)))
                 .map(r -> SubmitResponse.newBuilder().setComparisonId(r.comparisonId()).setSplit(r.split())
-                        .setDuplicate(r.duplicate()).build())
+                        .setDuplicate(r.duplicate()).setOverPromptCap(r.overPromptCap()).build())
                 .onFailure().transform(FeedbackGrpcService::status);
     }
 

@@ -19,9 +19,11 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import rlhf.feedback.v1.Comparison;
+import rlhf.feedback.v1.UserErasure;
 import rlhf.gateway.config.GatewayConfig;
 import rlhf.gateway.service.ContentDigest;
 import rlhf.gateway.service.SeenComparisons;
+import rlhf.gateway.service.UserPrompts;
 import rlhf.service.KafkaConnectionConfig;
 import rlhf.service.TopicFollower;
 import rlhf.wire.Topic;
@@ -39,6 +41,7 @@ public class ComparisonLog {
     private final KafkaConnectionConfig kafka;
     private final GatewayConfig config;
     private final SeenComparisons seen = new SeenComparisons();
+    private final UserPrompts users = new UserPrompts();
     private volatile KafkaProducer<String, byte[]> producer;
     private TopicFollower follower;
 
@@ -57,6 +60,11 @@ public class ComparisonLog {
         return seen;
     }
 
+    /** Per user: the prompts that count towards the cap, and the comparisons stored. */
+    public UserPrompts users() {
+        return users;
+    }
+
     /** True once every comparison that was on the log at start is known: before that, a duplicate could pass. */
     public boolean caughtUp() {
         return follower != null && follower.caughtUp();
@@ -64,9 +72,17 @@ public class ComparisonLog {
 
     /** Appends one comparison, key = its id; completes once all in-sync replicas have it. */
     public CompletableFuture<RecordMetadata> append(Comparison comparison) {
+        return send(Topic.COMPARISONS, comparison.getComparisonId(), comparison.toByteArray());
+    }
+
+    /** Records a user's erasure on {@code rlhf.user-erasures}, key = the user id; completes once all replicas have it. */
+    public CompletableFuture<RecordMetadata> append(UserErasure erasure) {
+        return send(Topic.USER_ERASURES, erasure.getUserId(), erasure.toByteArray());
+    }
+
+    private CompletableFuture<RecordMetadata> send(Topic topic, String key, byte[] value) {
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
-        producer().send(new ProducerRecord<>(Topic.COMPARISONS.topicName(), comparison.getComparisonId(),
-                comparison.toByteArray()), (metadata, failure) -> {
+        producer().send(new ProducerRecord<>(topic.topicName(), key, value), (metadata, failure) -> {
                     if (failure != null) {
                         done.completeExceptionally(failure);
                     } else {
@@ -79,7 +95,9 @@ public class ComparisonLog {
     private void observe(ConsumerRecord<String, byte[]> r) {
         try {
             Comparison c = Comparison.parseFrom(r.value());
-            seen.observed(c.getComparisonId(), ContentDigest.of(c));
+            if (seen.observed(c.getComparisonId(), ContentDigest.of(c))) {
+                users.stored(c.getUserId(), ContentDigest.ofPrompt(c), c.getOverPromptCap());
+            }
         } catch (InvalidProtocolBufferException | NullPointerException e) {
             LOG.warnf("unreadable comparison at %s-%d@%d: %s", r.topic(), r.partition(), r.offset(), e.getMessage());
         }

@@ -22,6 +22,8 @@ import rlhf.gateway.service.PiiScrubber.PiiType;
  * <li>{@code rlhf.gateway.split{split=train|validation|test}} counter of accepted comparisons</li>
  * <li>{@code rlhf.gateway.tied} counter of accepted comparisons with at least one tie (tie rate = tied / accepted)</li>
  * <li>{@code rlhf.gateway.ingest} timer: from receipt to the acknowledged append</li>
+ * <li>{@code rlhf.gateway.over.cap} counter: comparisons stored over their user's prompt cap (left out of training)</li>
+ * <li>{@code rlhf.gateway.erasures} counter: users' erasures recorded</li>
  * </ul>
  */
 @ApplicationScoped
@@ -32,12 +34,18 @@ public class GatewayMetrics {
     private final MeterRegistry registry;
     private final Timer ingest;
     private final Counter tied;
+    private final Counter overCap;
+    private final Counter erasures;
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.ingest = Timer.builder("rlhf.gateway.ingest").description("receipt to acknowledged append")
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.tied = Counter.builder("rlhf.gateway.tied").description("accepted comparisons with a tie")
+                .register(registry);
+        this.overCap = Counter.builder("rlhf.gateway.over.cap")
+                .description("comparisons stored over their user's prompt cap").register(registry);
+        this.erasures = Counter.builder("rlhf.gateway.erasures").description("users' erasures recorded")
                 .register(registry);
         for (String outcome : new String[] {"accepted", "duplicate", "rejected", "conflict", "failed"}) {
             outcome(outcome); // present at 0 from boot
@@ -74,9 +82,16 @@ public class GatewayMetrics {
         Counter.builder("rlhf.gateway.split").description("accepted comparisons by split")
                 .tag("split", stored.getSplit().name().substring("SPLIT_".length()).toLowerCase())
                 .register(registry).increment();
+        if (stored.getOverPromptCap()) {
+            overCap.increment();
+        }
         if (stored.getRankingList().stream().mapToInt(RankTier::getAnswerIndexesCount).anyMatch(n -> n > 1)) {
             tied.increment();
         }
+    }
+
+    public void erased() {
+        erasures.increment();
     }
 
     private Counter outcome(String outcome) {

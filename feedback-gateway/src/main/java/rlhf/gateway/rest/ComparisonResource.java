@@ -47,10 +47,10 @@ import rlhf.service.InvalidInputException;
 public class ComparisonResource {
 
     /** What a stored (or already stored) comparison is answered with. */
-    public record Stored(String comparisonId, String split, boolean duplicate) {
+    public record Stored(String comparisonId, String split, boolean duplicate, boolean overPromptCap) {
         static Stored of(Ingest.Result r) {
             return new Stored(r.comparisonId(), r.split().name().substring("SPLIT_".length()).toLowerCase(),
-                    r.duplicate());
+                    r.duplicate(), r.overPromptCap());
         }
     }
 

@@ -44,6 +44,9 @@ public record ComparisonRules(int maxTextChars, int maxAnswers) {
         if (c.getSplit() != Split.SPLIT_UNSPECIFIED) {
             throw new InvalidInputException(ROOT + ".split", "set by the gateway from user_id; leave it unspecified");
         }
+        if (c.getOverPromptCap()) {
+            throw new InvalidInputException(ROOT + ".over_prompt_cap", "set by the gateway; leave it false");
+        }
         if (!c.hasPrompt()) {
             throw new InvalidInputException(ROOT + ".prompt", "required (set text or chat)");
         }
@@ -53,6 +56,11 @@ public record ComparisonRules(int maxTextChars, int maxAnswers) {
         if (c.hasCreatedAt()) {
             timestamp(c.getCreatedAt());
         }
+    }
+
+    /** A required id (user, comparison) outside a comparison, e.g. in a URL path. */
+    public static void checkId(String value, String field) {
+        id(value == null ? "" : value, field, true);
     }
 
     private static void id(String value, String field, boolean required) {

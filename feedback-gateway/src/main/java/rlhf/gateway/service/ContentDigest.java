@@ -8,7 +8,8 @@ import rlhf.feedback.v1.Comparison;
 
 /**
  * What "the same comparison" means for idempotency: SHA-256 of the stored (scrubbed) comparison without the fields the
- * gateway sets itself (split, and created_at when the client left it out), so a retry of one submission matches it.
+ * gateway sets itself (split, the over-cap flag, and created_at when the client left it out), so a retry of one
+ * submission matches it.
  */
 public final class ContentDigest {
 
@@ -16,7 +17,15 @@ public final class ContentDigest {
     }
 
     public static String of(Comparison stored) {
-        byte[] content = stored.toBuilder().clearSplit().clearCreatedAt().build().toByteArray();
+        return sha256(stored.toBuilder().clearSplit().clearCreatedAt().clearOverPromptCap().build().toByteArray());
+    }
+
+    /** The prompt's digest: what "the same prompt" means for the per-user cap. */
+    public static String ofPrompt(Comparison stored) {
+        return sha256(stored.getPrompt().toByteArray());
+    }
+
+    private static String sha256(byte[] content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         } catch (NoSuchAlgorithmException e) {

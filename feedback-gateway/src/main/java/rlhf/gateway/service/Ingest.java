@@ -23,7 +23,7 @@ import rlhf.wire.UserSplits;
 public class Ingest {
 
     /** What the caller is told: the stored id, its split, and whether it was already stored. */
-    public record Result(String comparisonId, Split split, boolean duplicate) {
+    public record Result(String comparisonId, Split split, boolean duplicate, boolean overPromptCap) {
     }
 
     private final ComparisonRules rules;
@@ -65,13 +65,16 @@ public class Ingest {
         perUser.take(submitted.getUserId(), config.perUserPerSecond(), "comparison.user_id");
         PiiScrubber.ScrubbedComparison scrubbed = scrubber.scrub(submitted);
         Split split = UserSplits.splitOf(submitted.getUserId(), config.validationFraction(), config.testFraction());
-        Comparison stored = scrubbed.comparison().toBuilder().setSplit(split)
+        String prompt = ContentDigest.ofPrompt(scrubbed.comparison());
+        boolean overCap = log.users().overCap(submitted.getUserId(), prompt, config.maxPromptsPerUser());
+        Comparison stored = scrubbed.comparison().toBuilder().setSplit(split).setOverPromptCap(overCap)
                 .setCreatedAt(submitted.hasCreatedAt() ? submitted.getCreatedAt() : now()).build();
-        return log.seen().submit(stored.getComparisonId(), ContentDigest.of(stored), () -> log.append(stored))
+        return log.seen().submit(stored.getComparisonId(), ContentDigest.of(stored), () -> log.append(stored),
+                () -> log.users().stored(stored.getUserId(), prompt, overCap))
                 .thenApply(outcome -> {
                     boolean duplicate = outcome == SeenComparisons.Outcome.DUPLICATE;
                     metrics.stored(stored, scrubbed.found(), duplicate, System.nanoTime() - start);
-                    return new Result(stored.getComparisonId(), split, duplicate);
+                    return new Result(stored.getComparisonId(), split, duplicate, overCap && !duplicate);
                 }).whenComplete((result, failure) -> {
                     if (failure != null) {
                         if (unwrap(failure) instanceof ConflictException) {

@@ -27,9 +27,9 @@ public final class SeenComparisons {
     private final Map<String, String> stored = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<String>> inFlight = new ConcurrentHashMap<>();
 
-    /** A record read from the log; the first digest of an id wins. */
-    public void observed(String id, String digest) {
-        stored.putIfAbsent(id, digest);
+    /** A record read from the log; the first digest of an id wins. True when the id was not known before. */
+    public boolean observed(String id, String digest) {
+        return stored.putIfAbsent(id, digest) == null;
     }
 
     /** Ids known; for metrics and readiness. */
@@ -43,6 +43,15 @@ public final class SeenComparisons {
      * and is then judged against it (a failed append leaves the id free).
      */
     public CompletableFuture<Outcome> submit(String id, String digest, Supplier<CompletableFuture<?>> append) {
+        return submit(id, digest, append, () -> { });
+    }
+
+    /**
+     * As {@link #submit(String, String, Supplier)}; {@code recorded} runs when this append is what made the id known
+     * (and not the log follower reading the same record first), so per-id bookkeeping happens exactly once.
+     */
+    public CompletableFuture<Outcome> submit(String id, String digest, Supplier<CompletableFuture<?>> append,
+            Runnable recorded) {
         String known = stored.get(id);
         if (known != null) {
             return judged(id, known, digest);
@@ -50,7 +59,7 @@ public final class SeenComparisons {
         CompletableFuture<String> mine = new CompletableFuture<>();
         CompletableFuture<String> other = inFlight.putIfAbsent(id, mine);
         if (other != null) {
-            return other.handle((d, e) -> e).thenCompose(e -> submit(id, digest, append));
+            return other.handle((d, e) -> e).thenCompose(e -> submit(id, digest, append, recorded));
         }
         known = stored.get(id); // read again: the follower may have recorded it meanwhile
         if (known != null) {
@@ -65,8 +74,8 @@ public final class SeenComparisons {
             appended = CompletableFuture.failedFuture(e);
         }
         return appended.handle((ok, failure) -> {
-            if (failure == null) {
-                stored.putIfAbsent(id, digest);
+            if (failure == null && stored.putIfAbsent(id, digest) == null) {
+                recorded.run();
             }
             inFlight.remove(id, mine);
             if (failure != null) {

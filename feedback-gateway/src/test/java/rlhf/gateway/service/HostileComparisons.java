@@ -44,6 +44,7 @@ public final class HostileComparisons {
         add(cases, "source with space", b -> b.setSource("labeling page"), "comparison.source");
         add(cases, "split set by client", b -> b.setSplit(Split.SPLIT_TEST), "comparison.split");
         add(cases, "split unknown value", b -> b.setSplitValue(42), "comparison.split");
+        add(cases, "over-cap flag set by client", b -> b.setOverPromptCap(true), "comparison.over_prompt_cap");
         // prompt
         add(cases, "no prompt", b -> b.clearPrompt(), "comparison.prompt");
         add(cases, "empty prompt message", b -> b.setPrompt(Prompt.getDefaultInstance()), "comparison.prompt");
