@@ -12,6 +12,9 @@ import java.util.function.BiFunction;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import rlhf.demo.taskworld.DataRecords.ComparisonRecord;
@@ -40,6 +43,8 @@ final class ImportCommand {
         private final String source;
         private final BiFunction<String, String, ComparisonRecord> parser;
 
+        @Spec
+        CommandSpec spec;
         @Mixin
         Folders.WorkDir work;
         @Mixin
@@ -51,6 +56,15 @@ final class ImportCommand {
         @Option(names = "--out", paramLabel = "FILE",
                 description = "Where the comparisons go (default: <data>/" + TaskWorldData.COMPARISONS + ").")
         Path out;
+
+        @Option(names = "--gateway", paramLabel = "URL",
+                description = "Send them through the feedback gateway's API instead (e.g. http://localhost:8084): "
+                    + "validated, scrubbed, split and stored once on rlhf.comparisons.")
+        String gateway;
+
+        @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:RLHF_API_KEY}",
+                description = "The gateway's API key (default: the environment variable RLHF_API_KEY).")
+        String apiKey;
 
         /** @param parser one line and its id ({@code source-<line number>}) to a comparison */
         Comparisons(String source, BiFunction<String, String, ComparisonRecord> parser) {
@@ -67,10 +81,32 @@ final class ImportCommand {
                     records.add(parser.apply(lines.get(i), source + "-" + (i + 1)));
                 }
             }
+            if (gateway != null) {
+                return throughGateway(records);
+            }
             Path target = out != null ? out : data.in(work).resolve(TaskWorldData.COMPARISONS);
             Jsonl.write(target, records);
             System.out.printf("import %s: %d comparisons from %s -> %s%n", source, records.size(), file, target);
             return 0;
+        }
+
+        private int throughGateway(List<ComparisonRecord> records) throws IOException {
+            if (apiKey == null || apiKey.isBlank()) {
+                throw new ParameterException(spec.commandLine(), "--gateway needs an API key: --api-key KEY or "
+                        + "the environment variable RLHF_API_KEY");
+            }
+            System.out.printf("import %s: %d comparisons from %s -> %s%n", source, records.size(), file, gateway);
+            GatewayImport.Tally tally;
+            try {
+                tally = new GatewayImport(gateway, apiKey, System.out)
+                        .send(records.stream().map(GatewayImport::comparison).toList());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            System.out.printf("import %s: %d stored, %d already stored, %d refused%n", source, tally.accepted(),
+                    tally.duplicates(), tally.rejected());
+            return tally.rejected() == 0 ? 0 : Rlhf.FAILED;
         }
     }
 

@@ -44,7 +44,7 @@ public final class Rlhf implements Runnable {
     }
 
     /** The command tree: annotated commands plus the training jobs, whose options come from their parameters. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine line = new CommandLine(new Rlhf());
         TrainCommand.addJobs(line.getSubcommands().get("train"));
         line.setExecutionExceptionHandler(Rlhf::failed);

@@ -136,6 +136,16 @@ class RlhfCommandTest {
     }
 
     @Test
+    void importingThroughTheGatewayNeedsAnApiKey() throws IOException {
+        Path file = dir.resolve("hh.jsonl");
+        Files.writeString(file, "{\"chosen\": \"\\n\\nHuman: Hi\\n\\nAssistant: Hello!\", "
+                + "\"rejected\": \"\\n\\nHuman: Hi\\n\\nAssistant: Go away.\"}\n");
+        Run run = rlhf("import", "hh-rlhf", file.toString(), "--gateway", "http://localhost:1");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("--gateway needs an API key");
+    }
+
+    @Test
     void aHuggingFaceGpt2FolderBecomesABaseModel() throws IOException {
         Path hf = tinyHuggingFaceGpt2(dir.resolve("hf"));
         Run run = rlhf("import", "hf-gpt2", hf.toString(), "--store", dir.resolve("store").toString());

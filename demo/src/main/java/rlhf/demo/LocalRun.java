@@ -42,6 +42,9 @@ public final class LocalRun {
         }, "local-run-shutdown"));
         stack.awaitReady(Duration.ofMinutes(3), line -> System.out.println("  " + line));
         System.out.println("local run: all services up (HTTP and gRPC on each port; /q/health, /q/metrics)");
+        stack.portOf("feedback-gateway").ifPresent(port -> System.out.println("feedback-gateway: admin API key of "
+                + "this run " + stack.gatewayApiKey() + " (e.g. RLHF_API_KEY=" + stack.gatewayApiKey()
+                + " ./rlhf import hh-rlhf FILE --gateway http://localhost:" + port + ")"));
         if (!serveOnly && !Pipeline.alreadyTrained(stack.modelStore())) {
             new Pipeline(stack, settings, System.out::println).run();
         }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -43,6 +44,8 @@ public final class LocalStack implements AutoCloseable {
     private final Map<Service, Process> processes = new LinkedHashMap<>();
     private final List<Service> services;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** The gateway's admin API key of this run: made up at start, never written to the work dir. */
+    private final String gatewayApiKey = "local-" + UUID.randomUUID().toString().replace("-", "");
 
     private LocalStack(Path repoRoot, Path workDir, EmbeddedKafkaBroker broker, List<Service> services) {
         this.services = List.copyOf(services);
@@ -86,6 +89,11 @@ public final class LocalStack implements AutoCloseable {
         return stack;
     }
 
+    /** The feedback gateway's admin API key of this run (for importers and simulated users). */
+    public String gatewayApiKey() {
+        return gatewayApiKey;
+    }
+
     /** The model store every service shares. */
     public Path modelStore() {
         return workDir.resolve("model-store");
@@ -123,6 +131,10 @@ public final class LocalStack implements AutoCloseable {
         cmd.add("-Drlhf.model-store=" + modelStore().toAbsolutePath());
         cmd.add("-Drlhf.trainer.data-dir=" + dataDir().toAbsolutePath());
         portOf("reward-service").ifPresent(port -> cmd.add("-Dquarkus.grpc.clients.reward.port=" + port));
+        if (s.module().equals("feedback-gateway")) {
+            cmd.add("-Drlhf.gateway.keys.local.token=" + gatewayApiKey);
+            cmd.add("-Drlhf.gateway.keys.local.role=admin");
+        }
         cmd.add("-jar");
         cmd.add(s.app(repoRoot).toString());
         try {

@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +28,9 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import rlhf.cli.Rlhf;
 import rlhf.demo.LocalStack;
+import rlhf.wire.Topic;
 
 /** The local run end to end: a real broker and the four packaged services as separate processes. */
 class LocalStackTest {
@@ -38,6 +49,7 @@ class LocalStackTest {
             for (LocalStack.Service s : services) {
                 assertThat(grpcHealth(s.port())).as(s.name()).isEqualTo(ServingStatus.SERVING);
             }
+            importsThroughTheGateway(stack, workDir);
         } finally {
             Map<String, Integer> exits = stack.stop();
             // Quarkus turns SIGTERM into an orderly shutdown and exits 0; 143 would mean killed by the signal.
@@ -47,6 +59,40 @@ class LocalStackTest {
         assertThat(progress).anyMatch(line -> line.startsWith("feedback-gateway") && line.contains(" ready "));
         assertThat(progress).anyMatch(line -> line.startsWith("trainer-service") && line.contains(" ready "));
         assertThat(progress).anyMatch(line -> line.startsWith("reward-service") && line.contains("up, not ready"));
+    }
+
+    /** `rlhf import hh-rlhf FILE --gateway URL` against the started gateway: stored once, a re-run stores nothing. */
+    private static void importsThroughTheGateway(LocalStack stack, Path workDir) throws Exception {
+        Path file = workDir.resolve("hh.jsonl");
+        Files.writeString(file, String.join("\n",
+                "{\"chosen\": \"\\n\\nHuman: Hi\\n\\nAssistant: Hello! Mail me at ann@example.com\", "
+                        + "\"rejected\": \"\\n\\nHuman: Hi\\n\\nAssistant: Go away.\"}",
+                "{\"chosen\": \"\\n\\nHuman: 2+2?\\n\\nAssistant: 4.\", \"rejected\": \"\\n\\nHuman: 2+2?\\n\\nAssistant: 5.\"}",
+                ""));
+        String gateway = "http://localhost:" + stack.portOf("feedback-gateway").orElseThrow();
+        String[] args = {"import", "hh-rlhf", file.toString(), "--gateway", gateway, "--api-key", stack.gatewayApiKey()};
+        assertThat(Rlhf.commandLine().execute(args)).isZero();
+        assertThat(Rlhf.commandLine().execute(args)).as("a re-run: every comparison already stored").isZero();
+        assertThat(Rlhf.commandLine().execute("import", "hh-rlhf", file.toString(), "--gateway", gateway,
+                "--api-key", "wrong-key-0000000000")).as("refused: 401").isEqualTo(1);
+        Map<String, String> stored = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topic.COMPARISONS.topicName()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    assertThat(stored.put(r.key(), new String(r.value(), StandardCharsets.UTF_8)))
+                            .as("%s stored once", r.key()).isNull();
+                }
+            }
+        }
+        assertThat(stored).containsOnlyKeys("hh-rlhf-1", "hh-rlhf-2");
+        assertThat(stored.get("hh-rlhf-1")).contains("<EMAIL>").doesNotContain("ann@example.com");
     }
 
     private static ServingStatus grpcHealth(int port) throws InterruptedException {
