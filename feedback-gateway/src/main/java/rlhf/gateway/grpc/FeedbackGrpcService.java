@@ -1,6 +1,7 @@
 package rlhf.gateway.grpc;
 
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
@@ -24,7 +25,7 @@ import rlhf.service.InvalidInputException;
 
 /**
  * gRPC edge of the gateway: {@code Submit} answers once the comparison is acknowledged by all in-sync replicas (or is a
- * duplicate of a stored one); {@code SubmitStream} ingests in order, one at a time, and answers per item at the end.
+ * duplicate of a stored one); {@code SubmitStream} ingests its messages together and answers per item at the end.
  * A stored id with other content is ALREADY_EXISTS; a broker that does not acknowledge in time is UNAVAILABLE.
  */
 @GrpcService
@@ -67,9 +68,14 @@ public class FeedbackGrpcService implements FeedbackService {
         } catch (RuntimeException e) {
             return Uni.createFrom().failure(status(e));
         }
-        return requests.onItem().transformToUniAndConcatenate(request -> Uni.createFrom()
-                        .deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison(request), caller)))
-                        .map(r -> (Object) r).onFailure().recoverWithItem(f -> f))
+        AtomicInteger index = new AtomicInteger();
+        // Messages go in together (the producer batches their appends), each answered by its position in the stream.
+        return requests.onItem().transform(request -> new Indexed(index.getAndIncrement(), request))
+                .onItem().transformToUni(m -> Uni.createFrom()
+                        .deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison(m.request()), caller)))
+                        .map(r -> new Outcome(m.index(), r, null))
+                        .onFailure().recoverWithItem(f -> new Outcome(m.index(), null, f)))
+                .merge(IN_FLIGHT)
                 .collect().in(StreamTally::new, StreamTally::add)
                 .map(StreamTally::response)
                 .onFailure().transform(FeedbackGrpcService::status);
@@ -108,34 +114,44 @@ public class FeedbackGrpcService implements FeedbackService {
         return GrpcErrors.toStatus(f);
     }
 
-    /** The per-item answers of one stream, in order. */
+    /** Messages of one stream in flight at once. */
+    private static final int IN_FLIGHT = 256;
+
+    private record Indexed(int index, SubmitRequest request) {
+    }
+
+    private record Outcome(int index, Ingest.Result result, Throwable failure) {
+    }
+
+    /** The per-item answers of one stream; rejections sorted by position. */
     private static final class StreamTally {
-        private int index;
+        private final java.util.List<Rejection> rejections = new java.util.ArrayList<>();
         private int accepted;
         private int duplicates;
-        private final SubmitStreamResponse.Builder response = SubmitStreamResponse.newBuilder();
 
-        void add(Object outcome) {
-            int i = index++;
-            if (outcome instanceof Ingest.Result r) {
-                if (r.duplicate()) {
+        void add(Outcome outcome) {
+            if (outcome.result() != null) {
+                if (outcome.result().duplicate()) {
                     duplicates++;
                 } else {
                     accepted++;
                 }
                 return;
             }
-            Throwable f = unwrap((Throwable) outcome);
+            int i = outcome.index();
+            Throwable f = unwrap(outcome.failure());
             io.grpc.StatusRuntimeException s = (io.grpc.StatusRuntimeException) status(f);
             String field = f instanceof InvalidInputException e ? e.field()
                     : f instanceof ConflictException c ? c.field()
                     : f instanceof ForbiddenException d ? d.field() : "comparison";
-            response.addRejections(Rejection.newBuilder().setIndex(i).setField(field)
-                    .setReason(s.getStatus().getCode() + ": " + s.getStatus().getDescription()));
+            rejections.add(Rejection.newBuilder().setIndex(i).setField(field)
+                    .setReason(s.getStatus().getCode() + ": " + s.getStatus().getDescription()).build());
         }
 
         SubmitStreamResponse response() {
-            return response.setAccepted(accepted).setDuplicates(duplicates).build();
+            rejections.sort(java.util.Comparator.comparingInt(Rejection::getIndex));
+            return SubmitStreamResponse.newBuilder().setAccepted(accepted).setDuplicates(duplicates)
+                    .addAllRejections(rejections).build();
         }
     }
 }

@@ -62,6 +62,8 @@ public class ComparisonResource {
     public record BatchResult(int accepted, int duplicates, int rejected, List<ItemResult> items) {
     }
 
+    /** Items of one batch in flight at once. */
+    private static final int IN_FLIGHT = 256;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
@@ -106,7 +108,7 @@ public class ComparisonResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Submit many comparisons", description = "Body {\"comparisons\": [...]}: each is handled as "
-            + "by a single submission, in order; the answer has one result per item.")
+            + "by a single submission (together, not one after another); the answer has one result per item, in order.")
     @APIResponse(responseCode = "200", description = "per-item results")
     @APIResponse(responseCode = "400", description = "the body is not a batch, or holds too many items")
     @APIResponse(responseCode = "401", description = "no API key, or an unknown one")
@@ -124,9 +126,14 @@ public class ComparisonResource {
                 unparsed.add(Problem.invalid(e.field(), e.getMessage()));
             }
         }
+        // Items go in together (the producer batches their appends; one id twice waits for itself), answers in order.
         return Multi.createFrom().range(0, items.size())
-                .onItem().transformToUniAndConcatenate(i -> item(i, parsed.get(i), unparsed.get(i), caller))
-                .collect().asList().map(ComparisonResource::tally);
+                .onItem().transformToUni(i -> item(i, parsed.get(i), unparsed.get(i), caller)).merge(IN_FLIGHT)
+                .collect().asList().map(results -> {
+                    List<ItemResult> ordered = new ArrayList<>(results);
+                    ordered.sort(java.util.Comparator.comparingInt(ItemResult::index));
+                    return tally(ordered);
+                });
     }
 
     private Uni<ItemResult> item(int index, Comparison comparison, Problem unparsed, Caller caller) {
