@@ -97,7 +97,7 @@ public final class IngestBench {
     }
 
     /** A comparison of the usual shape: a one-line prompt, four short answers, three tiers. */
-    static Comparison comparison(String prefix, int i) {
+    public static Comparison comparison(String prefix, int i) {
         return Comparison.newBuilder().setComparisonId(prefix + "-" + i).setUserId("bench-user-" + i)
                 .setPrompt(Prompt.newBuilder().setText("Rewrite politely: give me the report " + i + " now."))
                 .addAnswers(Answer.newBuilder().setText("Could you please send me the report " + i + "?").setLikert(7))
