@@ -8,6 +8,7 @@ import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import rlhf.feedback.v1.FeedbackService;
 import rlhf.feedback.v1.Rejection;
 import rlhf.feedback.v1.SubmitRequest;
@@ -55,6 +56,7 @@ public class FeedbackGrpcService implements FeedbackService {
         }
         return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison(request),
                         caller)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .map(r -> SubmitResponse.newBuilder().setComparisonId(r.comparisonId()).setSplit(r.split())
                         .setDuplicate(r.duplicate()).setOverPromptCap(r.overPromptCap()).build())
                 .onFailure().transform(FeedbackGrpcService::status);
@@ -73,6 +75,7 @@ public class FeedbackGrpcService implements FeedbackService {
         return requests.onItem().transform(request -> new Indexed(index.getAndIncrement(), request))
                 .onItem().transformToUni(m -> Uni.createFrom()
                         .deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison(m.request()), caller)))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                         .map(r -> new Outcome(m.index(), r, null))
                         .onFailure().recoverWithItem(f -> new Outcome(m.index(), null, f)))
                 .merge(IN_FLIGHT)

@@ -18,7 +18,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -90,6 +92,7 @@ public class ComparisonResource {
     @APIResponse(responseCode = "503", description = "not stored: the cluster did not acknowledge it")
     @APIResponse(responseCode = "401", description = "no API key, or an unknown one")
     @APIResponse(responseCode = "403", description = "the key's role does not allow it")
+    @Blocking // validation and scrubbing are CPU work: on a worker thread, not the event loop
     @APIResponse(responseCode = "429", description = "over the key's or the user's rate; see Retry-After")
     public CompletionStage<RestResponse<Stored>> submit(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             byte[] bytes) {
@@ -112,6 +115,7 @@ public class ComparisonResource {
     @APIResponse(responseCode = "200", description = "per-item results")
     @APIResponse(responseCode = "400", description = "the body is not a batch, or holds too many items")
     @APIResponse(responseCode = "401", description = "no API key, or an unknown one")
+    @Blocking // parsing a batch is CPU work: on a worker thread, not the event loop
     public Uni<BatchResult> submitBatch(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] bytes) {
         Caller caller = keys.authenticate(authorization);
         JsonNode items = batchItems(utf8(bytes, "comparisons"));
@@ -126,14 +130,37 @@ public class ComparisonResource {
                 unparsed.add(Problem.invalid(e.field(), e.getMessage()));
             }
         }
-        // Items go in together (the producer batches their appends; one id twice waits for itself), answers in order.
-        return Multi.createFrom().range(0, items.size())
-                .onItem().transformToUni(i -> item(i, parsed.get(i), unparsed.get(i), caller)).merge(IN_FLIGHT)
-                .collect().asList().map(results -> {
-                    List<ItemResult> ordered = new ArrayList<>(results);
-                    ordered.sort(java.util.Comparator.comparingInt(ItemResult::index));
-                    return tally(ordered);
-                });
+        // Items go in together (the producer batches their appends), in waves: the k-th occurrence of an id in this
+        // batch waits for the (k-1)-th, so the first occurrence is the one stored and the later ones are duplicates.
+        List<List<Integer>> waves = waves(parsed);
+        Uni<List<ItemResult>> all = Uni.createFrom().item(new ArrayList<>());
+        for (List<Integer> wave : waves) {
+            all = all.chain(done -> Multi.createFrom().iterable(wave)
+                    .onItem().transformToUni(i -> item(i, parsed.get(i), unparsed.get(i), caller)).merge(IN_FLIGHT)
+                    .collect().asList().map(results -> {
+                        done.addAll(results);
+                        return done;
+                    }));
+        }
+        return all.map(results -> {
+            List<ItemResult> ordered = new ArrayList<>(results);
+            ordered.sort(java.util.Comparator.comparingInt(ItemResult::index));
+            return tally(ordered);
+        });
+    }
+
+    /** Item indexes by occurrence of their comparison id: wave k holds every id's k-th item (unparsed ones in wave 0). */
+    private static List<List<Integer>> waves(List<Comparison> parsed) {
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        List<List<Integer>> waves = new ArrayList<>();
+        for (int i = 0; i < parsed.size(); i++) {
+            int wave = parsed.get(i) == null ? 0 : seen.merge(parsed.get(i).getComparisonId(), 1, Integer::sum) - 1;
+            while (waves.size() <= wave) {
+                waves.add(new ArrayList<>());
+            }
+            waves.get(wave).add(i);
+        }
+        return waves;
     }
 
     private Uni<ItemResult> item(int index, Comparison comparison, Problem unparsed, Caller caller) {
@@ -141,6 +168,7 @@ public class ComparisonResource {
             return Uni.createFrom().item(new ItemResult(index, 400, null, unparsed));
         }
         return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison, caller)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()) // off the event loop: every core works
                 .map(r -> new ItemResult(index, r.duplicate() ? 200 : 202, Stored.of(r), null))
                 .onFailure().recoverWithItem(f -> new ItemResult(index, problem(f).status(), null, problem(f)));
     }
