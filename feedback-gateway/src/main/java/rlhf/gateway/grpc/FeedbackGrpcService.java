@@ -1,6 +1,5 @@
 package rlhf.gateway.grpc;
 
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.grpc.Status;
@@ -91,12 +90,8 @@ public class FeedbackGrpcService implements FeedbackService {
         return request.getComparison();
     }
 
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    }
-
     private static Throwable status(Throwable failure) {
-        Throwable f = unwrap(failure);
+        Throwable f = GrpcErrors.unwrap(failure);
         if (f instanceof ConflictException e) {
             return Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException();
         }
@@ -142,7 +137,7 @@ public class FeedbackGrpcService implements FeedbackService {
                 return;
             }
             int i = outcome.index();
-            Throwable f = unwrap(outcome.failure());
+            Throwable f = GrpcErrors.unwrap(outcome.failure());
             io.grpc.StatusRuntimeException s = (io.grpc.StatusRuntimeException) status(f);
             String field = f instanceof InvalidInputException e ? e.field()
                     : f instanceof ConflictException c ? c.field()

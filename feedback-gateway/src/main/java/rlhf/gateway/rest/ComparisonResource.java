@@ -6,7 +6,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -20,8 +19,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -38,6 +37,7 @@ import rlhf.gateway.service.ForbiddenException;
 import rlhf.gateway.service.Ingest;
 import rlhf.gateway.service.RateLimitedException;
 import rlhf.gateway.service.UnauthenticatedException;
+import rlhf.service.GrpcErrors;
 import rlhf.service.InvalidInputException;
 
 /**
@@ -221,7 +221,7 @@ public class ComparisonResource {
 
     /** The problem a failed item is answered with. */
     static Problem problem(Throwable failure) {
-        Throwable f = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable f = GrpcErrors.unwrap(failure);
         if (f instanceof InvalidInputException e) {
             return Problem.invalid(e.field(), e.getMessage());
         }

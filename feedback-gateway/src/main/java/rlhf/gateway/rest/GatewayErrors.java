@@ -2,6 +2,7 @@ package rlhf.gateway.rest;
 
 import java.util.concurrent.CompletionException;
 
+import org.apache.kafka.common.KafkaException;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -9,48 +10,16 @@ import rlhf.gateway.service.ConflictException;
 import rlhf.gateway.service.ForbiddenException;
 import rlhf.gateway.service.RateLimitedException;
 import rlhf.gateway.service.UnauthenticatedException;
+import rlhf.service.GrpcErrors;
 import rlhf.service.InvalidInputException;
 
 /** The REST API's one error mapping: RFC 9457 problem details naming the field, never a stack trace. */
 public class GatewayErrors {
 
-    @ServerExceptionMapper
-    public RestResponse<Problem> invalid(InvalidInputException e) {
-        return answer(ComparisonResource.problem(e), e);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> conflict(ConflictException e) {
-        return answer(ComparisonResource.problem(e), e);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> tooLarge(PayloadTooLargeException e) {
-        return answer(ComparisonResource.problem(e), e);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> unauthenticated(UnauthenticatedException e) {
-        return answer(ComparisonResource.problem(e), e);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> forbidden(ForbiddenException e) {
-        return answer(ComparisonResource.problem(e), e);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> rateLimited(RateLimitedException e) {
-        return answer(ComparisonResource.problem(e), e);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> unwrapped(CompletionException e) {
-        return answer(ComparisonResource.problem(e), e);
-    }
-
-    @ServerExceptionMapper
-    public RestResponse<Problem> broker(org.apache.kafka.common.KafkaException e) {
+    @ServerExceptionMapper({InvalidInputException.class, ConflictException.class, PayloadTooLargeException.class,
+        UnauthenticatedException.class, ForbiddenException.class, RateLimitedException.class,
+        CompletionException.class, KafkaException.class})
+    public RestResponse<Problem> problem(RuntimeException e) {
         return answer(ComparisonResource.problem(e), e);
     }
 
@@ -58,7 +27,7 @@ public class GatewayErrors {
     static RestResponse<Problem> answer(Problem p, Throwable cause) {
         RestResponse.ResponseBuilder<Problem> response = RestResponse.ResponseBuilder.<Problem>create(p.status())
                 .entity(p).type(Problem.MEDIA_TYPE);
-        Throwable f = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+        Throwable f = GrpcErrors.unwrap(cause);
         if (f instanceof UnauthenticatedException) {
             response.header("WWW-Authenticate", "Bearer realm=\"rlhf\"");
         }

@@ -11,6 +11,7 @@ import rlhf.feedback.v1.Split;
 import rlhf.gateway.config.GatewayConfig;
 import rlhf.gateway.messaging.ComparisonLog;
 import rlhf.gateway.metrics.GatewayMetrics;
+import rlhf.service.GrpcErrors;
 import rlhf.service.InvalidInputException;
 import rlhf.wire.UserSplits;
 
@@ -77,18 +78,13 @@ public class Ingest {
                     return new Result(stored.getComparisonId(), split, duplicate, overCap && !duplicate);
                 }).whenComplete((result, failure) -> {
                     if (failure != null) {
-                        if (unwrap(failure) instanceof ConflictException) {
+                        if (GrpcErrors.unwrap(failure) instanceof ConflictException) {
                             metrics.conflict();
                         } else {
                             metrics.failed();
                         }
                     }
                 });
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
     }
 
     private Timestamp now() {
