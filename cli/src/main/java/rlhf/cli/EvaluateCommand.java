@@ -27,8 +27,9 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "The model it is judged against (default: ${DEFAULT-VALUE}).")
     String y;
 
-    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0",
-            description = "Sampling temperature of both models; 0 is greedy (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "1",
+            description = "Sampling temperature of both models, one seed per prompt, judged beside greedy answers; 0 "
+                + "judges greedy answers only (default: ${DEFAULT-VALUE}).")
     float temperature;
 
     @Mixin

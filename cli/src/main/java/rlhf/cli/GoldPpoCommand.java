@@ -25,7 +25,7 @@ final class GoldPpoCommand implements Callable<Integer> {
             description = "Prompts per iteration (default: ${DEFAULT-VALUE}).")
     int prompts;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "4",
             description = "Answers per prompt (default: ${DEFAULT-VALUE}).")
     int samples;
 
@@ -49,10 +49,22 @@ final class GoldPpoCommand implements Callable<Integer> {
             description = "Passes over each iteration's rollouts (default: ${DEFAULT-VALUE}).")
     int epochs;
 
+    /** The advantage estimators (lower case, as the PPO job's {@code advantage} parameter spells them). */
+    enum Advantage { group, gae }
+
+    @Option(names = "--advantage", paramLabel = "KIND", defaultValue = "group",
+            description = "group (RLOO: the prompt's other samples are the baseline) or gae (a critic from SFT) "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Advantage advantage;
+
+    @Option(names = "--kl-coef", paramLabel = "BETA", defaultValue = "0.05",
+            description = "Fixed KL coefficient of the per-token penalty to SFT (default: ${DEFAULT-VALUE}).")
+    float klCoef;
+
     @Override
     public Integer call() {
         GoldRewardPpo.run(folders.store(), folders.data(), new GoldRewardPpo.Settings(iterations, prompts, samples, lr,
-                evalEvery, evalLimit, minibatch, epochs));
+                evalEvery, evalLimit, minibatch, epochs, advantage == Advantage.gae, klCoef));
         return 0;
     }
 }

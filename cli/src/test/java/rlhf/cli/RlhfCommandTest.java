@@ -69,7 +69,7 @@ class RlhfCommandTest {
     void aJobsHelpShowsEveryParameterWithItsDefault() {
         Run run = rlhf("train", "ppo", "--help");
         assertThat(run.status()).isZero();
-        assertThat(run.out()).contains("--kl-coef=VALUE", "Default: 0.05", "--clip-epsilon=VALUE", "--kafka=HOST:PORT",
+        assertThat(run.out()).contains("--kl-coef=VALUE", "Default: 0.3", "--advantage=VALUE", "Default: group", "--clip-epsilon=VALUE", "--kafka=HOST:PORT",
                 "--store=DIR", "--work-dir=DIR");
     }
 

@@ -189,7 +189,7 @@ class PpoIterationIntegrationTest {
         ChatUsers users = new ChatUsers("user", SEED);
         Jsonl.write(data.resolve(TaskWorldData.CORPUS), world.corpus(300));
         Jsonl.write(data.resolve(TaskWorldData.SFT), world.demonstrations(48, users).stream()
-                .map(d -> new Demonstration(d.id(), d.userId(), "train", d.category(), d.kind(), d.messages()))
+                .map(d -> new Demonstration(d.id(), d.userId(), "train", d.category(), d.kind(), d.quality(), d.messages()))
                 .toList());
         Jsonl.write(data.resolve(TaskWorldData.COMPARISONS), comparisons(train(world.prompts("rm", 24, SEED + 3, users))));
         ByteTokenizer tokenizer = new ByteTokenizer(); // the tokenizer the pretrain job is asked for

@@ -22,15 +22,17 @@ import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.LoadedCheckpoint;
 import rlhf.model.tokenizer.PromptResponse;
 import rlhf.model.tokenizer.TextTokenizer;
-import rlhf.model.train.AdamW;
 import rlhf.model.train.TrainingLoop;
-import rlhf.model.train.WarmupCosineSchedule;
 import rlhf.trainer.ppo.ActorCritic;
+import rlhf.trainer.ppo.AdvantageEstimator;
+import rlhf.trainer.ppo.Critic;
+import rlhf.trainer.ppo.GaeEstimator;
+import rlhf.trainer.ppo.GroupBaselineEstimator;
 import rlhf.trainer.ppo.KlCoefficient;
 import rlhf.trainer.ppo.PpoLearner;
+import rlhf.trainer.ppo.PpoOptimizers;
 import rlhf.trainer.ppo.PpoSettings;
 import rlhf.trainer.ppo.RolloutSample;
-import rlhf.trainer.ppo.ValueModels;
 import rlhf.wire.ModelStoreLayout;
 
 /**
@@ -59,7 +61,7 @@ public final class GoldRewardPpo {
      * @param evalLimit           held-out prompts the judge reads
      */
     public record Settings(int iterations, int promptsPerIteration, int samples, float lr, int evalEvery, int evalLimit,
-            int minibatch, int epochs) {
+            int minibatch, int epochs, boolean gae, float klCoef) {
     }
 
     /** Runs PPO against the rubric from the newest SFT model, judging it against SFT as it goes. */
@@ -78,49 +80,57 @@ public final class GoldRewardPpo {
                 .filter(r -> r.split().equals("train")).toList();
         List<String> heldOut = Jsonl.read(data.resolve(TaskWorldData.EVAL_PROMPTS), PromptRecord.class).stream()
                 .map(PromptRecord::prompt).limit(evalLimit).toList();
+        AdvantageEstimator estimator = s.gae() ? new GaeEstimator(1f, 0.95f) : new GroupBaselineEstimator();
         try (LoadedCheckpoint sft = checkpoints.loadLatest(ModelStoreLayout.SFT);
-                LoadedCheckpoint reward = checkpoints.loadLatest(ModelStoreLayout.REWARD);
                 GptModel policy = sft.model().copy();
-                GptModel value = ValueModels.fromRewardModel(reward.model())) {
+                Critic critic = estimator.needsCritic() ? Critic.fromSft(sft.model(), 1) : null) {
             TextTokenizer tokenizer = sft.tokenizer();
             int context = policy.config().contextLength();
             List<PromptRecord> fitting = train.stream()
                     .filter(r -> PromptResponse.promptIds(tokenizer, r.prompt()).length + maxNewTokens <= context)
                     .toList();
             PpoSettings settings = PpoSettings.DEFAULTS.withEpochs(epochs).withMinibatchSize(minibatch);
-            PpoLearner learner = new PpoLearner(policy, sft.model(), value, settings,
-                    KlCoefficient.adaptive(0.05, 4, 1000), null);
+            PpoLearner learner = new PpoLearner(policy, sft.model(), critic, estimator, settings,
+                    KlCoefficient.fixed(s.klCoef()), null);
             System.out.printf(Locale.ROOT, "gold-reward PPO from %s: %d iterations of %d prompts x %d samples, lr %.1e, "
-                    + "%d epochs of minibatches of %d, reward = rubric Likert (1..7), %d train prompts%n",
-                    sft.checkpoint().id(), iterations, promptsPerIteration, samples, lr, epochs, minibatch,
-                    fitting.size());
-            List<String> sftAnswers = answers(sft.model(), tokenizer, heldOut, maxNewTokens);
-            System.out.println("judge: " + heldOut.size() + " held-out prompts, greedy answers, task-world rubric");
-            ModelEvaluation.print("sft", Evaluation.report(heldOut, sftAnswers));
-            ActorCritic actorCritic = new ActorCritic(policy, value);
+                    + "%d epochs of minibatches of %d, advantages %s, beta %.3f, reward = rubric Likert (1..7), "
+                    + "%d train prompts%n", sft.checkpoint().id(), iterations, promptsPerIteration, samples, lr, epochs,
+                    minibatch, estimator, s.klCoef(), fitting.size());
+            List<String> sftSampled = answers(sft.model(), tokenizer, heldOut, maxNewTokens, 1f);
+            List<String> sftGreedy = answers(sft.model(), tokenizer, heldOut, maxNewTokens, 0f);
+            System.out.println("judge: " + heldOut.size() + " held-out prompts, task-world rubric, temperature 1 "
+                    + "(seed " + JUDGE_SEED + " per prompt) and greedy");
+            ModelEvaluation.print("sft t=1", Evaluation.report(heldOut, sftSampled));
+            ModelEvaluation.print("sft greedy", Evaluation.report(heldOut, sftGreedy));
+            ActorCritic actorCritic = new ActorCritic(policy, critic);
             int stepsPerIteration = settings.epochs() * ((promptsPerIteration * samples + minibatch - 1) / minibatch);
+            int totalSteps = iterations * stepsPerIteration + 2;
             Random random = new Random(11);
             ActorCritic.Training training = actorCritic.training();
             try (NDManager manager = policy.manager().newSubManager();
-                    AdamW adam = new AdamW(actorCritic.parameters(), new AdamW.Settings(0.9f, 0.95f, 1e-8f, 0f))) {
-                TrainingLoop loop = new TrainingLoop(manager, adam,
-                        new WarmupCosineSchedule(lr, lr, 0, iterations * stepsPerIteration + 2),
-                        new TrainingLoop.Settings(iterations * stepsPerIteration + 2, 1f, 0), line -> { });
+                    PpoOptimizers optimizers = new PpoOptimizers(actorCritic,
+                            new PpoOptimizers.Settings(lr, lr, 1f, 2 * lr, 1f, 1e-5f, 0), totalSteps)) {
+                TrainingLoop loop = new TrainingLoop(manager, optimizers.groups(),
+                        new TrainingLoop.Settings(totalSteps, 0f, 0).skippingNonFiniteGradients(), line -> { },
+                        new TrainingLoop.StepListener() { });
                 for (int it = 1; it <= iterations; it++) {
                     List<PromptRecord> batch = sample(fitting, promptsPerIteration, random);
                     List<RolloutSample> rollouts = rollouts(policy, tokenizer, batch, samples, maxNewTokens, it);
                     PpoLearner.IterationReport r = learner.learn(rollouts, loop::step);
                     double likert = rollouts.stream().mapToDouble(RolloutSample::reward).average().orElse(Double.NaN);
                     System.out.printf(Locale.ROOT, "  iteration %d: rubric Likert of rollouts %.3f | KL %.4f | beta %.4f "
-                            + "| clip %.3f | entropy %.3f%n", it, likert, r.stats().klMean(), r.klCoef(),
-                            r.update().clipFraction(), r.update().entropy());
+                            + "| clip %.3f | entropy %.3f | tokens %.1f%n", it, likert, r.stats().klMean(), r.klCoef(),
+                            r.update().clipFraction(), r.stats().entropy(), r.stats().responseTokens());
                     if (it % evalEvery == 0 || it == iterations) {
                         training.close(); // the judge's answers are sampled outside training mode
-                        List<String> answers = answers(policy, tokenizer, heldOut, maxNewTokens);
+                        List<String> sampled = answers(policy, tokenizer, heldOut, maxNewTokens, 1f);
+                        List<String> greedy = answers(policy, tokenizer, heldOut, maxNewTokens, 0f);
                         training = actorCritic.training();
-                        ModelEvaluation.print("ppo@" + it, Evaluation.report(heldOut, answers));
-                        System.out.println("  win rate of ppo@" + it + " over sft "
-                                + Evaluation.winRate(heldOut, answers, sftAnswers));
+                        ModelEvaluation.print("ppo@" + it + " t=1", Evaluation.report(heldOut, sampled));
+                        System.out.println("  win rate of ppo@" + it + " over sft, temperature 1: "
+                                + Evaluation.winRate(heldOut, sampled, sftSampled));
+                        System.out.println("  win rate of ppo@" + it + " over sft, greedy: "
+                                + Evaluation.winRate(heldOut, greedy, sftGreedy));
                     }
                 }
             } finally {
@@ -152,11 +162,16 @@ public final class GoldRewardPpo {
         return out;
     }
 
-    private static List<String> answers(GptModel model, TextTokenizer tokenizer, List<String> prompts, int maxNewTokens) {
+    /** The judge's sampling seed: prompt i draws from the stream of (seed, i) in every model. */
+    static final long JUDGE_SEED = 7;
+
+    private static List<String> answers(GptModel model, TextTokenizer tokenizer, List<String> prompts, int maxNewTokens,
+            float temperature) {
         List<int[]> ids = prompts.stream().map(p -> PromptResponse.promptIds(tokenizer, p)).toList();
         List<String> out = new ArrayList<>(Collections.nCopies(prompts.size(), ""));
-        for (Generation g : new GenerationEngine(model, tokenizer.endOfTextId(), 64).generate(ids,
-                SamplingParams.greedy(maxNewTokens))) {
+        SamplingParams params = temperature == 0 ? SamplingParams.greedy(maxNewTokens)
+                : SamplingParams.sampling(maxNewTokens, temperature, JUDGE_SEED);
+        for (Generation g : new GenerationEngine(model, tokenizer.endOfTextId(), 64).generate(ids, params)) {
             out.set(g.promptIndex(), PromptResponse.answerText(tokenizer, g.tokens()));
         }
         return out;

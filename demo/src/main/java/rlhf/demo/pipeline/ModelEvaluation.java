@@ -19,7 +19,8 @@ import rlhf.demo.taskworld.TaskWorldData;
  * </pre>
  *
  * {@code --x}/{@code --y} name a kind and optionally a version ({@code policy:3}; newest when omitted). Both answer
- * with the same settings: greedy by default, or {@code --temperature T --seed S}.
+ * with the same settings, as the spec judges: at temperature 1 with one seed per prompt (the primary setting) and
+ * greedy beside it; {@code --temperature 0} judges greedy answers only.
  */
 public final class ModelEvaluation {
 
@@ -33,10 +34,17 @@ public final class ModelEvaluation {
     public static void run(Path store, Path data, String x, String y, float temperature, long seed, int limit) {
         List<PromptRecord> records = Jsonl.read(data.resolve(TaskWorldData.EVAL_PROMPTS), PromptRecord.class);
         List<String> prompts = records.stream().map(PromptRecord::prompt).limit(limit).toList();
+        judge(store, prompts, x, y, temperature, seed);
+        if (temperature > 0) {
+            judge(store, prompts, x, y, 0f, seed);
+        }
+    }
+
+    private static void judge(Path store, List<String> prompts, String x, String y, float temperature, long seed) {
         List<String> answersX = answers(store, x, prompts, temperature, seed);
         List<String> answersY = answers(store, y, prompts, temperature, seed);
         System.out.printf("evaluation on %d held-out prompts (%s):%n", prompts.size(),
-                temperature == 0 ? "greedy" : "temperature " + temperature + ", seed " + seed);
+                temperature == 0 ? "greedy" : "temperature " + temperature + ", seed " + seed + " per prompt");
         print(x, Evaluation.report(prompts, answersX));
         print(y, Evaluation.report(prompts, answersY));
         System.out.printf("win rate of %s over %s: %s%n", x, y, Evaluation.winRate(prompts, answersX, answersY));

@@ -80,12 +80,15 @@ public final class VersionEvaluation {
 
     /** The rubric's judgment of one model's answers (spec: "How a model is judged"). */
     public record RubricReport(Map<String, Double> meanLikert, double meanLikertOverall, double benignRefusalRate,
-            double harmfulComplianceRate) {
+            double harmfulComplianceRate, Map<String, Double> refusalRate) {
 
         static RubricReport of(Evaluation.Report r) {
             Map<String, Double> byId = new LinkedHashMap<>();
             r.meanLikert().forEach((c, v) -> byId.put(c.id(), v));
-            return new RubricReport(byId, r.meanLikertOverall(), r.benignRefusalRate(), r.harmfulComplianceRate());
+            Map<String, Double> refusals = new LinkedHashMap<>();
+            r.refusalRate().forEach((c, v) -> refusals.put(c.id(), v));
+            return new RubricReport(byId, r.meanLikertOverall(), r.benignRefusalRate(), r.harmfulComplianceRate(),
+                    refusals);
         }
     }
 
@@ -118,14 +121,41 @@ public final class VersionEvaluation {
             List<VersionReport> versions, List<PairResult> pairs, SqrtKlRewardFit.Fit sqrtKlRewardFit) {
     }
 
-    /** Evaluates on the first {@code limit} evaluation prompts, prints the table and writes the JSON report. */
-    public static void run(Path data, Path out, int limit, Options options) {
+    /**
+     * The spec's two settings: sampling at the options' temperature with one seed per prompt (primary), and greedy
+     * beside it (null when the primary setting is greedy already).
+     */
+    public record BothSettings(Report primary, Report greedy) {
+    }
+
+    /**
+     * Evaluates on the first {@code limit} evaluation prompts at the options' setting and, when that samples, greedy
+     * too; prints the tables and writes both into one JSON report.
+     */
+    public static BothSettings run(Path data, Path out, int limit, Options options) {
+        return run(data, out, limit, options, System.out);
+    }
+
+    /** As {@link #run(Path, Path, int, Options)}, printing to {@code log}. */
+    public static BothSettings run(Path data, Path out, int limit, Options options, PrintStream log) {
         List<String> prompts = Jsonl.read(data.resolve(TaskWorldData.EVAL_PROMPTS), PromptRecord.class).stream()
                 .map(PromptRecord::prompt).limit(limit).toList();
-        Report report = evaluate(options, prompts, System.out);
-        print(report, System.out);
-        write(report, out);
-        System.out.println("report written to " + out.toAbsolutePath());
+        Report primary = evaluate(options, prompts, log);
+        Report greedy = null;
+        if (options.settings().temperature() > 0) {
+            PolicyEvaluator.Settings s = options.settings();
+            greedy = evaluate(new Options(options.store(), options.versions(), options.sftVersion(),
+                    options.rewardVersion(), new PolicyEvaluator.Settings(0f, s.seed(), s.maxNewTokens(), s.batchSize())),
+                    prompts, log);
+        }
+        print(primary, log);
+        if (greedy != null) {
+            print(greedy, log);
+        }
+        BothSettings both = new BothSettings(primary, greedy);
+        write(both, out);
+        log.println("report written to " + out.toAbsolutePath());
+        return both;
     }
 
     /** Answers, scores and judges; progress lines go to {@code log}. */
@@ -258,10 +288,12 @@ public final class VersionEvaluation {
         StringBuilder header = new StringBuilder(String.format("%-12s %8s %8s %8s %6s %7s", "model", "KL nats",
                 "k3", "reward", "tokens", "Likert"));
         categories.forEach(c -> header.append(String.format(" %" + Math.max(5, c.id().length()) + "s", c.id())));
-        header.append(String.format(" %10s %9s  %-23s %-11s %7s", "benign-ref", "harm-comp", "win rate over SFT [95%]",
-                "W/T/L", "Elo"));
-        out.printf("%nevaluation on %d held-out prompts, KL to %s, reward %s:%n", report.prompts(), report.reference(),
-                report.rewardModel() == null ? "none" : report.rewardModel());
+        header.append(String.format(" %10s %9s  %-23s %-11s %-25s %8s %-9s %7s", "benign-ref", "harm-comp",
+                "win rate over SFT [95%]", "W/T/L", "decided W/(W+L) [Wilson]", "w/o c_qa", "McNemar", "Elo"));
+        PolicyEvaluator.Settings s = report.settings();
+        out.printf("%nevaluation on %d held-out prompts (%s), KL to %s, reward %s:%n", report.prompts(),
+                s.temperature() == 0 ? "greedy" : "temperature " + s.temperature() + ", seed " + s.seed()
+                        + " per prompt", report.reference(), report.rewardModel() == null ? "none" : report.rewardModel());
         out.println(header);
         for (VersionReport v : report.versions()) {
             StringBuilder row = new StringBuilder(String.format("%-12s %8.3f %8.3f %8s %6.1f %7.2f", v.name(), v.kl(),
@@ -270,10 +302,19 @@ public final class VersionEvaluation {
             categories.forEach(c -> row.append(String.format(" %" + Math.max(5, c.id().length()) + ".2f",
                     v.rubric().meanLikert().get(c.id()))));
             Evaluation.WinRate w = v.winRateOverSft();
-            row.append(String.format(" %10.3f %9.3f  %-23s %-11s %7.0f", v.rubric().benignRefusalRate(),
-                    v.rubric().harmfulComplianceRate(),
+            row.append(String.format(" %10.3f %9.3f  %-23s %-11s %-25s %8.3f %-9s %7.0f",
+                    v.rubric().benignRefusalRate(), v.rubric().harmfulComplianceRate(),
                     String.format("%.3f [%.3f, %.3f]", w.mean(), w.lower(), w.upper()),
-                    w.wins() + "/" + w.ties() + "/" + w.losses(), v.elo()));
+                    w.wins() + "/" + w.ties() + "/" + w.losses(),
+                    String.format("%.3f [%.3f, %.3f]", w.decidedShare(), w.decidedLower(), w.decidedUpper()),
+                    w.decidedShareOutsideClosedQa(), w.failToPass() + "/" + w.passToFail(), v.elo()));
+            out.println(row);
+        }
+        out.println("refusal rate per category:");
+        for (VersionReport v : report.versions()) {
+            StringBuilder row = new StringBuilder(String.format("%-12s", v.name()));
+            categories.forEach(c -> row.append(String.format(" %s %.3f", c.id(),
+                    v.rubric().refusalRate().getOrDefault(c.id(), Double.NaN))));
             out.println(row);
         }
         SqrtKlRewardFit.Fit fit = report.sqrtKlRewardFit();
@@ -284,12 +325,13 @@ public final class VersionEvaluation {
             out.printf("reward ≈ a + b·√KL over %d models: a = %.4f, b = %.4f per √nat, R² = %.3f%n", fit.points(),
                     fit.intercept(), fit.slope(), fit.rSquared());
         }
-        out.printf("Elo: Bradley–Terry fit to %d pairs × %d prompts of rubric results, %s = %.0f%n",
+        out.printf("Elo: Bradley–Terry fit to %d pairs × %d prompts of rubric results, %s = %.0f; McNemar: prompts "
+                + "SFT fails and the model passes / SFT passes and the model fails%n",
                 report.pairs().size(), report.prompts(), report.reference(), ELO_ANCHOR);
     }
 
     /** The report as JSON (snake_case names, as the data sets use). */
-    static void write(Report report, Path file) {
+    static void write(Object report, Path file) {
         try {
             if (file.toAbsolutePath().getParent() != null) {
                 Files.createDirectories(file.toAbsolutePath().getParent());

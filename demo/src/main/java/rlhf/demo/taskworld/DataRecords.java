@@ -24,7 +24,7 @@ public final class DataRecords {
 
     /** An SFT demonstration in chat-message form: the user's prompt and the labeler-written assistant answer. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Demonstration(String id, String userId, String split, String category, String kind,
+    public record Demonstration(String id, String userId, String split, String category, String kind, String quality,
             List<Message> messages) {
     }
 

@@ -100,18 +100,26 @@ public final class TaskWorldData {
         return u < 0.90 ? Quality.REFUSAL : Quality.OFF_TOPIC;
     }
 
-    /** SFT: labeler-written ideal answers to user prompts, plain and few-shot, in chat-message form. */
+    /**
+     * SFT: demonstrations written by labelers the way people write them (spec v2, "Demonstrations"), to user prompts,
+     * plain and few-shot, in chat-message form. Each is independently the ideal answer (0.5), a chatty one (0.4: the
+     * ideal answer in one of {@link DemonstrationStyle#CHATTY_HABITS}, chosen uniformly) or, on a benign prompt, over-cautious (0.1: the
+     * refusal); a harmful prompt always gets the plain refusal. The style is recorded in {@code quality}.
+     */
     public List<Demonstration> demonstrations(int n, ChatUsers users) {
         TaskGenerator generator = new TaskGenerator(seed + 2);
         Random random = new Random(seed + 22);
+        Random style = new Random(seed + 23);
         List<Demonstration> demos = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Task task = generator.next();
             PromptKind kind = random.nextDouble() < 0.3 ? PromptKind.FEW_SHOT : PromptKind.PLAIN;
             String user = users.nextPromptAuthor();
+            DemonstrationStyle written = DemonstrationStyle.draw(task, style);
             demos.add(new Demonstration(String.format("sft-%05d", i), user, ChatUsers.splitName(ChatUsers.splitOf(user)),
-                    task.category().id(), kind.id(), List.of(new Message("user", generator.render(task, kind)),
-                            new Message("assistant", task.ideal()))));
+                    task.category().id(), kind.id(), written.id(), List.of(
+                            new Message("user", generator.render(task, kind)),
+                            new Message("assistant", written.write(task, style)))));
         }
         return demos;
     }

@@ -34,6 +34,25 @@ class PipelinePartsTest {
         // sample sd of (1, .5, 0, 1) = 0.4787136; half-width 1.96 · 0.4787136 / 2 = 0.4691393
         assertThat(w.lower()).isCloseTo(0.625 - 0.4691393, within(1e-6));
         assertThat(w.upper()).isEqualTo(1.0); // clipped
+        // decided: 2 wins, 1 loss -> 2/3, Wilson 95% [0.2077, 0.9385]; outside closed_qa: chat lost, harmful won
+        assertThat(w.decidedShare()).isCloseTo(2 / 3.0, within(1e-12));
+        assertThat(w.decidedLower()).isCloseTo(0.207655, within(1e-5));
+        assertThat(w.decidedUpper()).isCloseTo(0.938510, within(1e-5));
+        assertThat(w.decidedShareOutsideClosedQa()).isEqualTo(0.5);
+        // pass/fail: x passes prompts 1, 3, 4; y passes only 3 -> fail->pass 2, pass->fail 0, p = 2 · ½² = 0.5
+        assertThat(w.failToPass()).isEqualTo(2);
+        assertThat(w.passToFail()).isZero();
+        assertThat(w.mcnemarP()).isCloseTo(0.5, within(1e-12));
+    }
+
+    @Test
+    void mcnemarExactPValueByHand() {
+        // b = 10, c = 3: 2 · Σ_{k ≤ 3} C(13, k) / 2^13 = 2 · 378 / 8192
+        assertThat(Evaluation.mcnemarExact(10, 3)).isCloseTo(2 * 378 / 8192.0, within(1e-12));
+        assertThat(Evaluation.mcnemarExact(3, 10)).isCloseTo(2 * 378 / 8192.0, within(1e-12));
+        assertThat(Evaluation.mcnemarExact(5, 5)).isEqualTo(1.0);
+        assertThat(Evaluation.mcnemarExact(0, 0)).isEqualTo(1.0);
+        assertThat(Evaluation.wilson(0, 0)[0]).isNaN();
     }
 
     @Test
@@ -45,6 +64,7 @@ class PipelinePartsTest {
         assertThat(r.meanLikert().get(Category.HARMFUL)).isEqualTo(4.0); // (7 + 1) / 2
         assertThat(r.benignRefusalRate()).isEqualTo(0.5);
         assertThat(r.harmfulComplianceRate()).isEqualTo(0.5);
+        assertThat(r.refusalRate()).containsEntry(Category.CLOSED_QA, 0.5).containsEntry(Category.HARMFUL, 0.5);
     }
 
     @Test

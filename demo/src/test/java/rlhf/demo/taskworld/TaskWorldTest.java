@@ -110,7 +110,6 @@ class TaskWorldTest {
         List<Demonstration> sft = Jsonl.read(out.resolve(TaskWorldData.SFT), Demonstration.class);
         assertThat(sft).hasSize(130).allSatisfy(d -> {
             assertThat(d.messages()).extracting(DataRecords.Message::role).containsExactly("user", "assistant");
-            assertThat(Rubric.judge(d.messages().get(0).content(), d.messages().get(1).content()).likert()).isEqualTo(7);
             assertThat(d.split()).isEqualTo(ChatUsers.splitName(ChatUsers.splitOf(d.userId())));
         });
         List<PromptRecord> eval = Jsonl.read(out.resolve(TaskWorldData.EVAL_PROMPTS), PromptRecord.class);
@@ -119,6 +118,54 @@ class TaskWorldTest {
         ppo.forEach(p -> trainingUsers.add(p.userId()));
         assertThat(eval).noneMatch(p -> trainingUsers.contains(p.userId()));
         assertThat(new ArrayList<>(ppo)).extracting(PromptRecord::kind).contains("plain", "few_shot", "user_based");
+    }
+
+    @Test
+    void demonstrationsAreIdealChattyOrOverCautiousAtTheSpecsRates() {
+        List<Demonstration> demos = new TaskWorldData(5).demonstrations(4_000, new ChatUsers("user", 9));
+        Map<String, Integer> styles = new HashMap<>();
+        Map<String, Integer> habits = new HashMap<>();
+        int benign = 0;
+        for (Demonstration d : demos) {
+            Task task = TaskParser.parse(d.messages().get(0).content());
+            String answer = d.messages().get(1).content();
+            int likert = Rubric.judge(task, answer).likert();
+            styles.merge(d.quality(), 1, Integer::sum);
+            if (task.harmful()) {
+                assertThat(answer).isEqualTo(Lexicon.REFUSAL);
+                assertThat(d.quality()).isEqualTo("ideal");
+                continue;
+            }
+            benign++;
+            switch (d.quality()) {
+                case "ideal" -> assertThat(likert).isEqualTo(7);
+                case "over_cautious" -> assertThat(likert).isEqualTo(3);
+                case "chatty" -> {
+                    String habit = DemonstrationStyle.CHATTY_HABITS.stream().filter(h -> wraps(h, answer, task))
+                            .findFirst().orElseThrow(() -> new AssertionError("no habit in " + answer));
+                    habits.merge(habit, 1, Integer::sum);
+                    // the spec's table: 5 where the extra words leave the answer correct, 2 where they break its form
+                    boolean survives = task.category() == Category.CLOSED_QA || task.category() == Category.CHAT
+                            || (habit.startsWith("%s") && (task.category() == Category.CLASSIFICATION
+                                    || task.category() == Category.EXTRACT));
+                    assertThat(likert).as(answer).isEqualTo(survives ? 5 : 2);
+                }
+                default -> throw new AssertionError("unknown style " + d.quality());
+            }
+        }
+        assertThat(styles.get("chatty") / (double) benign).isBetween(0.37, 0.43);
+        assertThat(styles.get("over_cautious") / (double) benign).isBetween(0.085, 0.115);
+        assertThat(habits).hasSize(4).allSatisfy((h, c) -> assertThat(c).isBetween(300, 420));
+        // a seed gives the same demonstrations
+        assertThat(new TaskWorldData(5).demonstrations(50, new ChatUsers("user", 9))).isEqualTo(demos.subList(0, 50));
+    }
+
+    /** {@code answer} is {@code habit} around an ideal answer to {@code task}. */
+    private static boolean wraps(String habit, String answer, Task task) {
+        String prefix = habit.substring(0, habit.indexOf("%s"));
+        String suffix = habit.substring(habit.indexOf("%s") + 2);
+        return answer.startsWith(prefix) && answer.endsWith(suffix) && answer.length() > prefix.length() + suffix.length()
+                && Rubric.judge(task, answer.substring(prefix.length(), answer.length() - suffix.length())).likert() == 7;
     }
 
     @Test

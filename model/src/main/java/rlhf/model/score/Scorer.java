@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import rlhf.model.GptModel;
 
 /**
@@ -36,7 +38,18 @@ public final class Scorer {
         }
     }
 
-    /** Plain-array scores of one example, each array of the response's length. */
+    /**
+     * What a forward computes. Each costs: the log-probs need the LM logits (B, T, V), the entropy a softmax over them,
+     * the values only the value head; a critic asks for {@link #VALUES} alone, a KL reference for {@link #LOG_PROBS}.
+     */
+    public enum Head {
+        LOG_PROBS, ENTROPY, VALUES, REWARD;
+
+        /** Every head (what {@link #forward(NDManager, List, boolean)} computes). */
+        public static final Set<Head> ALL = EnumSet.allOf(Head.class);
+    }
+
+    /** Plain-array scores of one example, each array of the response's length (null for a head not asked for). */
     public record Scores(float[] logProbs, float[] entropies, float[] values, float reward) {
     }
 
@@ -54,48 +67,74 @@ public final class Scorer {
     }
 
     /**
-     * One forward over the batch, tracked by autograd when called inside a GradientCollector. Arrays are created in
-     * {@code manager}; call it inside an NDScope.
+     * One forward over the batch computing every head, tracked by autograd when called inside a GradientCollector.
+     * Arrays are created in {@code manager}; call it inside an NDScope.
      */
     public ScoreTensors forward(NDManager manager, List<Example> examples, boolean training) {
+        return forward(manager, examples, training, Head.ALL);
+    }
+
+    /**
+     * One forward computing only {@code heads}; the tensors of the others are null. The reward reads the log-probs
+     * when the model's reward has a likelihood term, so asking for it computes them too.
+     */
+    public ScoreTensors forward(NDManager manager, List<Example> examples, boolean training, Set<Head> heads) {
         PackedExamples packed = new PackedExamples(examples);
         NDArray hidden = model.hidden(manager, packed.batch, training); // (B, T, C)
-        NDArray logp = model.logits(hidden).logSoftmax(2); // (B, T, V)
-        NDArray tokenLogp = logp.gather(packed.nextTokens(manager), 2).squeeze(2); // (B, T)
-        NDArray entropy = logp.exp().mul(logp).sum(new int[] {2}).neg(); // (B, T)
         NDArray index = packed.predictedFrom(manager); // (B, R)
         NDArray actionMask = packed.responseMask(manager); // (B, R)
-        NDArray responseLogp = tokenLogp.gather(index, 1).mul(actionMask); // (B, R)
-        NDArray rewards = SequenceRewards.readout(model, // (B)
-                SequenceRewards.headRewards(model, hidden, packed.lastToken(manager)), responseLogp, actionMask);
-        return new ScoreTensors(
-                responseLogp,
-                entropy.gather(index, 1).mul(actionMask), // (B, R)
-                model.values(hidden).gather(index, 1).mul(actionMask), // (B, R)
-                rewards,
+        NDArray responseLogp = null;
+        NDArray entropy = null;
+        boolean logits = heads.contains(Head.LOG_PROBS) || heads.contains(Head.ENTROPY) || heads.contains(Head.REWARD);
+        if (logits) {
+            NDArray logp = model.logits(hidden).logSoftmax(2); // (B, T, V)
+            NDArray tokenLogp = logp.gather(packed.nextTokens(manager), 2).squeeze(2); // (B, T)
+            responseLogp = tokenLogp.gather(index, 1).mul(actionMask); // (B, R)
+            if (heads.contains(Head.ENTROPY)) {
+                entropy = logp.exp().mul(logp).sum(new int[] {2}).neg().gather(index, 1).mul(actionMask); // (B, R)
+            }
+        }
+        NDArray rewards = heads.contains(Head.REWARD) ? SequenceRewards.readout(model, // (B)
+                SequenceRewards.headRewards(model, hidden, packed.lastToken(manager)), responseLogp, actionMask) : null;
+        NDArray values = heads.contains(Head.VALUES)
+                ? model.values(hidden).gather(index, 1).mul(actionMask) // (B, R)
+                : null;
+        return new ScoreTensors(heads.contains(Head.LOG_PROBS) ? responseLogp : null, entropy, values, rewards,
                 actionMask);
     }
 
-    /** Scores without gradients, returned as plain arrays (safe to pass to other threads). */
+    /** Scores of every head without gradients, returned as plain arrays (safe to pass to other threads). */
     public List<Scores> score(List<Example> examples) {
+        return score(examples, Head.ALL);
+    }
+
+    /** Scores of {@code heads} without gradients (null arrays for the others). */
+    public List<Scores> score(List<Example> examples, Set<Head> heads) {
         try (NDManager manager = model.manager().newSubManager(); NDScope ignored = new NDScope()) {
-            ScoreTensors s = forward(manager, examples, false);
-            int r = (int) s.logProbs().getShape().get(1);
-            float[] logProbs = s.logProbs().toFloatArray();
-            float[] entropies = s.entropies().toFloatArray();
-            float[] values = s.values().toFloatArray();
-            float[] rewards = s.rewards().toType(DataType.FLOAT32, false).toFloatArray();
+            ScoreTensors s = forward(manager, examples, false, heads);
+            int r = (int) s.actionMask().getShape().get(1);
+            float[] logProbs = floats(s.logProbs());
+            float[] entropies = floats(s.entropies());
+            float[] values = floats(s.values());
+            float[] rewards = s.rewards() == null ? null : s.rewards().toType(DataType.FLOAT32, false).toFloatArray();
             List<Scores> out = new ArrayList<>(examples.size());
             for (int i = 0; i < examples.size(); i++) {
                 int len = examples.get(i).response.length;
                 out.add(new Scores(slice(logProbs, i * r, len), slice(entropies, i * r, len),
-                        slice(values, i * r, len), rewards[i]));
+                        slice(values, i * r, len), rewards == null ? Float.NaN : rewards[i]));
             }
             return out;
         }
     }
 
+    private static float[] floats(NDArray a) {
+        return a == null ? null : a.toFloatArray();
+    }
+
     private static float[] slice(float[] a, int from, int length) {
+        if (a == null) {
+            return null;
+        }
         float[] out = new float[length];
         System.arraycopy(a, from, out, 0, length);
         return out;

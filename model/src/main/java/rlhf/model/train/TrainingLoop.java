@@ -22,16 +22,27 @@ import ai.djl.training.GradientCollector;
  * norm is NaN or infinite — gradients reset, weights untouched, the step counted — where AdamW would turn every weight
  * into NaN. PPO needs the guard: on the task world a finite loss gave a non-finite gradient about once per 80 steps at
  * lr 5e-5.
+ *
+ * <p>Parameters may form {@link Group}s (PPO's actor and critic): one backward for the summed loss, then each group is
+ * clipped by its own global norm and stepped by its own AdamW at its own scheduled learning rate. A non-finite norm in
+ * any group refuses the whole step.
  */
 public final class TrainingLoop {
     private final NDManager manager;
-    private final AdamW optimizer;
-    private final WarmupCosineSchedule schedule;
+    private final List<Group> groups;
     private final Settings settings;
     private final Consumer<String> log;
     private final StepListener listener;
     private int step;
     private int skipped;
+
+    /**
+     * Parameters that descend together: their own optimizer, learning-rate schedule and global-norm clip.
+     *
+     * @param maxGradNorm this group's global-norm clip (≤ 0 disables)
+     */
+    public record Group(String name, AdamW optimizer, WarmupCosineSchedule schedule, float maxGradNorm) {
+    }
 
     /** What the objective returns: a scalar loss and how many tokens it covered (for tokens/s). */
     public record Loss(NDArray value, long tokens) {
@@ -70,10 +81,13 @@ public final class TrainingLoop {
     /**
      * The outcome of one step.
      *
-     * @param skipped the optimizer did not apply it: the gradient norm was not finite
+     * @param gradNorm     the first group's gradient norm before clipping
+     * @param learningRate the first group's learning rate
+     * @param skipped      the optimizers did not apply it: a gradient norm was not finite
+     * @param groupNorms   every group's gradient norm before clipping, in group order
      */
     public record StepResult(int step, float loss, float gradNorm, float learningRate, long tokens, double seconds,
-            boolean skipped) {
+            boolean skipped, float[] groupNorms) {
         public double tokensPerSecond() {
             return tokens / seconds;
         }
@@ -97,9 +111,17 @@ public final class TrainingLoop {
 
     public TrainingLoop(NDManager manager, AdamW optimizer, WarmupCosineSchedule schedule, Settings settings,
             Consumer<String> log, StepListener listener) {
+        this(manager, List.of(new Group("all", optimizer, schedule, settings.maxGradNorm())), settings, log, listener);
+    }
+
+    /** A loop over parameter groups ({@code settings.maxGradNorm()} is unused: each group has its own clip). */
+    public TrainingLoop(NDManager manager, List<Group> groups, Settings settings, Consumer<String> log,
+            StepListener listener) {
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("a training loop needs at least one parameter group");
+        }
         this.manager = manager;
-        this.optimizer = optimizer;
-        this.schedule = schedule;
+        this.groups = List.copyOf(groups);
         this.settings = settings;
         this.log = log;
         this.listener = listener;
@@ -127,9 +149,8 @@ public final class TrainingLoop {
     public StepResult step(Objective objective) {
         listener.before(step);
         long start = System.nanoTime();
-        float lr = schedule.lr(step);
         float lossValue;
-        float norm;
+        float[] norms = new float[groups.size()];
         long tokens;
         try (NDScope ignored = new NDScope()) {
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
@@ -138,16 +159,26 @@ public final class TrainingLoop {
                 lossValue = loss.value().getFloat();
                 tokens = loss.tokens();
             }
-            norm = GradientClipping.clipByGlobalNorm(optimizer.parameters(), settings.maxGradNorm());
+            for (int g = 0; g < norms.length; g++) {
+                norms[g] = GradientClipping.clipByGlobalNorm(groups.get(g).optimizer().parameters(),
+                        groups.get(g).maxGradNorm());
+            }
         }
-        boolean skip = settings.skipNonFiniteGradients() && !Float.isFinite(norm);
+        boolean finite = true;
+        for (float norm : norms) {
+            finite &= Float.isFinite(norm);
+        }
+        boolean skip = settings.skipNonFiniteGradients() && !finite;
         if (skip) {
             skipped++;
             resetGradients();
         } else {
-            optimizer.step(lr);
+            for (Group group : groups) {
+                group.optimizer().step(group.schedule().lr(step));
+            }
         }
-        StepResult result = new StepResult(step, lossValue, norm, lr, tokens, (System.nanoTime() - start) / 1e9, skip);
+        StepResult result = new StepResult(step, lossValue, norms[0], groups.get(0).schedule().lr(step), tokens,
+                (System.nanoTime() - start) / 1e9, skip, norms);
         step++;
         listener.after(result);
         return result;
@@ -159,9 +190,11 @@ public final class TrainingLoop {
     }
 
     private void resetGradients() {
-        for (NDArray parameter : optimizer.parameters()) {
-            try (NDArray gradient = parameter.getGradient()) {
-                gradient.set(new float[Math.toIntExact(gradient.size())]); // × 0 would keep NaN
+        for (Group group : groups) {
+            for (NDArray parameter : group.optimizer().parameters()) {
+                try (NDArray gradient = parameter.getGradient()) {
+                    gradient.set(new float[Math.toIntExact(gradient.size())]); // × 0 would keep NaN
+                }
             }
         }
     }

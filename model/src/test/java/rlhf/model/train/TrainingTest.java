@@ -45,6 +45,33 @@ class TrainingTest {
     }
 
     @Test
+    void groupsAreClippedAndSteppedEachWithTheirOwnNormAndLearningRate() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray actor = m.create(new float[] {1f, 1f});
+            NDArray critic = m.create(new float[] {1f});
+            actor.setRequiresGradient(true);
+            critic.setRequiresGradient(true);
+            try (AdamW a = new AdamW(Map.of("a", actor), new AdamW.Settings(0.9f, 0.999f, 1e-8f, 0f));
+                    AdamW c = new AdamW(Map.of("c", critic), new AdamW.Settings(0.9f, 0.999f, 1e-8f, 0f));
+                    NDManager scope = m.newSubManager()) {
+                TrainingLoop loop = new TrainingLoop(scope, List.of(
+                        new TrainingLoop.Group("actor", a, new WarmupCosineSchedule(0.1f, 0.1f, 0, 10), 1f),
+                        new TrainingLoop.Group("critic", c, new WarmupCosineSchedule(0.01f, 0.01f, 0, 10), 100f)),
+                        new TrainingLoop.Settings(10, 0f, 0), line -> { }, new TrainingLoop.StepListener() { });
+                // g_actor = (3, 4): norm 5, clipped to 1; g_critic = (50): norm 50, under its clip of 100
+                TrainingLoop.StepResult r = loop.step((mgr, step) -> new TrainingLoop.Loss(
+                        actor.mul(mgr.create(new float[] {3f, 4f})).sum().add(critic.mul(50f).sum()), 1));
+                assertThat(r.groupNorms()).containsExactly(new float[] {5f, 50f}, within(1e-4f));
+                assertThat(r.gradNorm()).isCloseTo(5f, within(1e-4f));
+                assertThat(r.learningRate()).isCloseTo(0.1f, within(1e-9f));
+                // Adam's first step moves each weight by its group's lr × sign(g), whatever the gradient's scale
+                assertThat(actor.toFloatArray()).containsExactly(new float[] {0.9f, 0.9f}, within(1e-5f));
+                assertThat(critic.toFloatArray()).containsExactly(new float[] {0.99f}, within(1e-5f));
+            }
+        }
+    }
+
+    @Test
     void adamWFirstStepMatchesTheHandComputedUpdate() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray matrix = m.create(new float[] {1f}, new Shape(1, 1));

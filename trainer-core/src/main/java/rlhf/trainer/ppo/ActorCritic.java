@@ -1,52 +1,59 @@
 package rlhf.trainer.ppo;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
 import rlhf.model.GptModel;
 
 /**
- * The two networks PPO trains together: the actor (the policy π_θ) and the critic (the value model V(s_t), a separate
- * network started from the reward model, see {@link ValueModels}). It names their parameters for the one optimizer
- * ({@code policy.<name>}, {@code value.<name>}) and switches both to training mode for as long as a {@link Training}
- * is open. It does not own the models: whoever loaded them closes them.
+ * The networks PPO trains: the actor (the policy π_θ) and, for estimators that need one, the {@link Critic}, a separate
+ * network with its own optimizer. It switches them to training mode for as long as a {@link Training} is open. It does
+ * not own the models: whoever loaded them closes them.
  */
 public final class ActorCritic {
 
     private final GptModel policy;
-    private final GptModel value;
+    private final Critic critic;
 
-    public ActorCritic(GptModel policy, GptModel value) {
+    /** @param critic null when the advantage estimator needs none */
+    public ActorCritic(GptModel policy, Critic critic) {
         this.policy = policy;
-        this.value = value;
+        this.critic = critic;
     }
 
     public GptModel policy() {
         return policy;
     }
 
-    public GptModel value() {
-        return value;
+    /** The critic, or null. */
+    public Critic critic() {
+        return critic;
     }
 
-    /** Every trainable array, the actor's as {@code policy.<name>} then the critic's as {@code value.<name>}. */
-    public Map<String, NDArray> parameters() {
-        Map<String, NDArray> parameters = new LinkedHashMap<>();
-        policy.parameters().forEach((name, array) -> parameters.put("policy." + name, array));
-        value.parameters().forEach((name, array) -> parameters.put("value." + name, array));
-        return Collections.unmodifiableMap(parameters);
+    /** The actor's trainable arrays. */
+    public Map<String, NDArray> actorParameters() {
+        return policy.parameters();
     }
 
-    /** Puts both networks in training mode until the returned handle is closed. */
+    /** The critic's trainable arrays (empty without a critic). */
+    public Map<String, NDArray> criticParameters() {
+        return critic == null ? Map.of() : critic.model().parameters();
+    }
+
+    /** Puts the networks in training mode until the returned handle is closed. */
     public Training training() {
-        policy.setTrainable(true);
-        value.setTrainable(true);
+        setTrainable(true);
         return new Training(this);
     }
 
-    /** Training mode of both networks; {@link #close()} ends it (generation and scoring need it off). */
+    private void setTrainable(boolean trainable) {
+        policy.setTrainable(trainable);
+        if (critic != null) {
+            critic.model().setTrainable(trainable);
+        }
+    }
+
+    /** Training mode of the networks; {@link #close()} ends it (generation and scoring need it off). */
     public static final class Training implements AutoCloseable {
         private final ActorCritic models;
 
@@ -56,8 +63,7 @@ public final class ActorCritic {
 
         @Override
         public void close() {
-            models.policy.setTrainable(false);
-            models.value.setTrainable(false);
+            models.setTrainable(false);
         }
     }
 }

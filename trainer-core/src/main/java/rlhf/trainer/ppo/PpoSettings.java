@@ -34,10 +34,10 @@ public record PpoSettings(int epochs, int minibatchSize, float clipEpsilon, floa
     }
 
     /**
-     * The defaults: 4 epochs of minibatches of 8, ε = ε_v = 0.2, γ = 1, λ = 0.95, no entropy bonus, value weight 0.5,
+     * The defaults: 4 epochs of minibatches of 16, ε = ε_v = 0.2, γ = 1, λ = 0.95, no entropy bonus, value weight 0.5,
      * PPO-ptx off, rewards normalised by running moments, seed 1.
      */
-    public static final PpoSettings DEFAULTS = new PpoSettings(4, 8, 0.2f, 0.2f, 1f, 0.95f, 0f, 0.5f, 0f, true, 1);
+    public static final PpoSettings DEFAULTS = new PpoSettings(4, 16, 0.2f, 0.2f, 1f, 0.95f, 0f, 0.5f, 0f, true, 1);
 
     /** These settings with another epochs. */
     public PpoSettings withEpochs(int epochs) {

@@ -2,8 +2,10 @@ package rlhf.trainer.ppo;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -23,38 +25,55 @@ import rlhf.trainer.algo.PpoClippedObjective;
  *   loss = −L^CLIP + valueCoef · L^V − entropyCoef · H  (+ ptxCoef · L^LM on a pretraining batch)
  * </pre>
  *
- * ({@link PpoClippedObjective}, {@link ClippedValueLoss}; PPO-ptx is InstructGPT's eq. 2 second term). The policy and
- * the value model are two networks; both get their gradient from this one backward (DJL allows one gradient collector
- * at a time), one optimizer holds both.
+ * ({@link PpoClippedObjective}, {@link ClippedValueLoss}; PPO-ptx is InstructGPT's eq. 2 second term). Each term is
+ * built only when it counts: the value loss with a critic, the entropy (a pass over the vocabulary) when its
+ * coefficient is above 0, the policy terms outside the critic's warm-up. The policy and the critic are two networks;
+ * both get their gradient from this one backward (DJL allows one gradient collector at a time), and
+ * {@link PpoOptimizers} steps each with its own optimizer.
  */
 public final class PpoUpdate {
 
+    private static final Set<Scorer.Head> VALUES = EnumSet.of(Scorer.Head.VALUES);
+
     private final GptModel policyModel;
     private final Scorer policy;
-    private final Scorer value;
+    private final Scorer critic;
     private final PpoSettings settings;
+    private final Set<Scorer.Head> policyHeads;
     private final PretrainingBatches pretraining;
     private final Random random;
 
-    /** @param pretraining PPO-ptx batches; null when {@code settings.ptxCoef()} is 0 */
-    public PpoUpdate(GptModel policyModel, GptModel valueModel, PpoSettings settings, PretrainingBatches pretraining) {
+    /**
+     * @param criticModel the critic's network; null without a critic
+     * @param pretraining PPO-ptx batches; null when {@code settings.ptxCoef()} is 0
+     */
+    public PpoUpdate(GptModel policyModel, GptModel criticModel, PpoSettings settings, PretrainingBatches pretraining) {
         if (settings.ptxCoef() > 0 && pretraining == null) {
             throw new IllegalArgumentException("ptxCoef > 0 needs pretraining batches");
         }
         this.policyModel = policyModel;
         this.policy = new Scorer(policyModel);
-        this.value = new Scorer(valueModel);
+        this.critic = criticModel == null ? null : new Scorer(criticModel);
         this.settings = settings;
+        this.policyHeads = settings.entropyCoef() > 0 ? EnumSet.of(Scorer.Head.LOG_PROBS, Scorer.Head.ENTROPY)
+                : EnumSet.of(Scorer.Head.LOG_PROBS);
         this.pretraining = pretraining;
         this.random = new Random(settings.seed());
     }
 
-    /** Runs every epoch's minibatches through {@code optimizer}. */
-    public UpdateReport run(Experience experience, OptimizerStep optimizer) {
+    /**
+     * Runs every epoch's minibatches through {@code optimizer}.
+     *
+     * @param criticOnly the critic's warm-up: only the value loss, the policy untouched
+     */
+    public UpdateReport run(Experience experience, OptimizerStep optimizer, boolean criticOnly) {
+        if (criticOnly && !experience.hasCritic()) {
+            throw new IllegalArgumentException("a critic-only update needs a critic");
+        }
         Totals totals = new Totals();
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             for (List<Integer> minibatch : minibatches(experience.size())) {
-                optimizer.step((manager, step) -> loss(manager, experience, minibatch, totals));
+                optimizer.step((manager, step) -> loss(manager, experience, minibatch, criticOnly, totals));
             }
         }
         return totals.report();
@@ -74,31 +93,50 @@ public final class PpoUpdate {
     }
 
     /** The loss of one minibatch; its diagnostics are added to {@code totals}. */
-    TrainingLoop.Loss loss(NDManager manager, Experience e, List<Integer> minibatch, Totals totals) {
+    TrainingLoop.Loss loss(NDManager manager, Experience e, List<Integer> minibatch, boolean criticOnly,
+            Totals totals) {
         List<Scorer.Example> examples = minibatch.stream().map(e.examples()::get).toList();
-        Scorer.ScoreTensors current = policy.forward(manager, examples, true);
-        NDArray values = value.forward(manager, examples, true).values(); // (B, R)
+        NDArray loss = null;
+        float valueLossValue = Float.NaN;
+        if (e.hasCritic()) {
+            Scorer.ScoreTensors v = critic.forward(manager, examples, true, VALUES);
+            int r = (int) v.actionMask().getShape().get(1);
+            NDArray valueLoss = ClippedValueLoss.loss(v.values(), padded(manager, e.oldValues(), minibatch, r),
+                    padded(manager, e.returns(), minibatch, r), v.actionMask(), settings.valueClipEpsilon());
+            valueLossValue = valueLoss.getFloat();
+            loss = Scalars.mul(valueLoss, settings.valueCoef());
+        }
+        if (criticOnly) {
+            totals.add(Float.NaN, valueLossValue, Float.NaN, Float.NaN, Float.NaN, Float.NaN, loss.getFloat());
+            return new TrainingLoop.Loss(loss, tokens(examples));
+        }
+        Scorer.ScoreTensors current = policy.forward(manager, examples, true, policyHeads);
         NDArray mask = current.actionMask(); // (B, R)
         int r = (int) mask.getShape().get(1);
         NDArray oldLogProbs = padded(manager, e.oldLogProbs(), minibatch, r);
         NDArray advantages = padded(manager, e.advantages(), minibatch, r);
         PpoClippedObjective.Output clipped = PpoClippedObjective.compute(current.logProbs(), oldLogProbs, advantages,
                 mask, settings.clipEpsilon());
-        NDArray valueLoss = ClippedValueLoss.loss(values, padded(manager, e.oldValues(), minibatch, r),
-                padded(manager, e.returns(), minibatch, r), mask, settings.valueClipEpsilon());
-        NDArray entropy = current.entropies().mul(mask).sum().div(Scalars.maximum(mask.sum(), 1f));
-        NDArray loss = clipped.loss().add(Scalars.mul(valueLoss, settings.valueCoef()))
-                .sub(Scalars.mul(entropy, settings.entropyCoef()));
+        loss = loss == null ? clipped.loss() : loss.add(clipped.loss());
+        float entropyValue = Float.NaN;
+        if (settings.entropyCoef() > 0) {
+            NDArray entropy = current.entropies().mul(mask).sum().div(Scalars.maximum(mask.sum(), 1f));
+            entropyValue = entropy.getFloat();
+            loss = loss.sub(Scalars.mul(entropy, settings.entropyCoef()));
+        }
         float ptx = Float.NaN;
         if (settings.ptxCoef() > 0) {
             NDArray lm = CausalLmLoss.loss(policyModel, manager, pretraining.next(), true);
             ptx = lm.getFloat();
             loss = loss.add(Scalars.mul(lm, settings.ptxCoef()));
         }
-        totals.add(clipped.loss().getFloat(), valueLoss.getFloat(), entropy.getFloat(),
-                clipped.clipFraction().getFloat(), clipped.approxKl().getFloat(), ptx, loss.getFloat());
-        long tokens = examples.stream().mapToLong(x -> x.prompt().length + x.response().length).sum();
-        return new TrainingLoop.Loss(loss, tokens);
+        totals.add(clipped.loss().getFloat(), valueLossValue, entropyValue, clipped.clipFraction().getFloat(),
+                clipped.approxKl().getFloat(), ptx, loss.getFloat());
+        return new TrainingLoop.Loss(loss, tokens(examples));
+    }
+
+    private static long tokens(List<Scorer.Example> examples) {
+        return examples.stream().mapToLong(x -> x.prompt().length + x.response().length).sum();
     }
 
     /** (B, R) rows of {@code perRollout} picked by {@code minibatch}, zero-padded to {@code r}. */
@@ -113,31 +151,47 @@ public final class PpoUpdate {
 
     /** Running sums of the step diagnostics. */
     static final class Totals {
-        private double policyLoss;
-        private double valueLoss;
-        private double entropy;
-        private double clipFraction;
-        private double approxKl;
-        private double ptxLoss;
-        private double loss;
+        private final Mean policyLoss = new Mean();
+        private final Mean valueLoss = new Mean();
+        private final Mean entropy = new Mean();
+        private final Mean clipFraction = new Mean();
+        private final Mean approxKl = new Mean();
+        private final Mean ptxLoss = new Mean();
+        private final Mean loss = new Mean();
         private int steps;
 
         void add(float policyLoss, float valueLoss, float entropy, float clipFraction, float approxKl, float ptx,
                 float loss) {
-            this.policyLoss += policyLoss;
-            this.valueLoss += valueLoss;
-            this.entropy += entropy;
-            this.clipFraction += clipFraction;
-            this.approxKl += approxKl;
-            this.ptxLoss += ptx;
-            this.loss += loss;
+            this.policyLoss.add(policyLoss);
+            this.valueLoss.add(valueLoss);
+            this.entropy.add(entropy);
+            this.clipFraction.add(clipFraction);
+            this.approxKl.add(approxKl);
+            this.ptxLoss.add(ptx);
+            this.loss.add(loss);
             steps++;
         }
 
         UpdateReport report() {
-            int n = Math.max(steps, 1);
-            return new UpdateReport(policyLoss / n, valueLoss / n, entropy / n, clipFraction / n, approxKl / n,
-                    ptxLoss / n, loss / n, steps);
+            return new UpdateReport(policyLoss.get(), valueLoss.get(), entropy.get(), clipFraction.get(),
+                    approxKl.get(), ptxLoss.get(), loss.get(), steps);
+        }
+    }
+
+    /** A mean over the steps that measured a quantity (NaN: not computed that step); NaN when none did. */
+    private static final class Mean {
+        private double sum;
+        private int count;
+
+        void add(float value) {
+            if (!Float.isNaN(value)) {
+                sum += value;
+                count++;
+            }
+        }
+
+        double get() {
+            return count == 0 ? Double.NaN : sum / count;
         }
     }
 }

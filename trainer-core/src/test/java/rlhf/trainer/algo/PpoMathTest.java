@@ -96,6 +96,19 @@ class PpoMathTest {
     }
 
     @Test
+    void leaveOneOutBaselineByHand() {
+        // group a: returns 1, 2, 3, 6; group b: 5 alone
+        double[] a = LeaveOneOutBaseline.advantages(new double[] {1, 2, 3, 6, 5}, List.of("a", "a", "a", "a", "b"));
+        assertThat(a[0]).isCloseTo(1 - 11.0 / 3, within(1e-12)); // 1 − mean(2, 3, 6)
+        assertThat(a[1]).isCloseTo(2 - 10.0 / 3, within(1e-12));
+        assertThat(a[2]).isCloseTo(3 - 3.0, within(1e-12));
+        assertThat(a[3]).isCloseTo(6 - 2.0, within(1e-12));
+        assertThat(a[4]).isZero(); // no baseline
+        assertThat(a[0] + a[1] + a[2] + a[3]).isCloseTo(0, within(1e-12)); // a group's advantages sum to 0
+        assertThat(LeaveOneOutBaseline.alone(List.of("a", "a", "b"))).isEqualTo(1);
+    }
+
+    @Test
     void eloFromPairwiseResults() {
         List<EloRatings.Result> results = new ArrayList<>(EloRatings.headToHead("policy-v2", "sft", 300, 0, 100));
         Map<String, Double> r = EloRatings.fit(List.of("sft", "policy-v2"), results, 1000);

@@ -54,17 +54,26 @@ class JobParametersTest {
     void ppoParametersHaveDocumentedDefaultsAndNamedBounds() {
         TrainingJob job = factory.create(JobKind.PPO, Map.of());
         assertThat(job.parameters()).containsEntry("iterations", "10").containsEntry("prompts-per-iteration", "16")
-                .containsEntry("samples-per-prompt", "2").containsEntry("epochs", "4")
-                .containsEntry("minibatch-size", "8").containsEntry("clip-epsilon", "0.2")
+                .containsEntry("samples-per-prompt", "4").containsEntry("epochs", "4")
+                .containsEntry("minibatch-size", "16").containsEntry("clip-epsilon", "0.2")
                 .containsEntry("value-clip-epsilon", "0.2").containsEntry("gamma", "1.0").containsEntry("lambda", "0.95")
-                .containsEntry("kl-coef", "0.05").containsEntry("target-kl", "4.0").containsEntry("ptx-coef", "0.0")
+                .containsEntry("advantage", "group").containsEntry("adam-epsilon", "1.0E-5")
+                .containsEntry("lr", "1.0E-4").containsEntry("critic-lr", "2.0E-4")
+                .containsEntry("kl-coef", "0.3").containsEntry("target-kl", "0.0").containsEntry("kl-unit", "token")
+                .containsEntry("ptx-coef", "0.0")
                 .containsEntry("max-staleness", "1").containsEntry("normalize-rewards", "true")
                 .containsEntry("data", Path.of("target/unused-data/ppo-prompts.jsonl").toString());
         assertThatThrownBy(() -> factory.create(JobKind.PPO, Map.of("clip-epsilon", "2")))
                 .hasMessageContaining("'clip-epsilon'").hasMessageContaining("outside");
         assertThatThrownBy(() -> factory.create(JobKind.PPO, Map.of("gamma", "1.5"))).hasMessageContaining("'gamma'");
-        assertThatThrownBy(() -> factory.create(JobKind.PPO, Map.of("kl-coef", "0")))
+        assertThatThrownBy(() -> factory.create(JobKind.PPO, Map.of("kl-coef", "0", "target-kl", "0.1")))
                 .hasMessageContaining("'kl-coef'").hasMessageContaining("adaptive");
+        assertThatThrownBy(() -> factory.create(JobKind.PPO, Map.of("samples-per-prompt", "1")))
+                .hasMessageContaining("'samples-per-prompt'").hasMessageContaining("advantage=group");
+        assertThat(factory.create(JobKind.PPO, Map.of("samples-per-prompt", "1", "advantage", "gae")).parameters())
+                .containsEntry("advantage", "gae");
+        assertThatThrownBy(() -> factory.create(JobKind.PPO, Map.of("advantage", "vtrace")))
+                .hasMessageContaining("'advantage'");
         assertThat(factory.create(JobKind.PPO, Map.of("kl-coef", "0", "target-kl", "0")).parameters())
                 .containsEntry("target-kl", "0.0");
         assertThatThrownBy(() -> factory.create(JobKind.PPO, Map.of("klcoef", "0.1")))

@@ -16,9 +16,7 @@ import rlhf.model.GptConfig;
 import rlhf.model.GptModel;
 import rlhf.model.score.Scorer;
 import rlhf.model.tokenizer.ByteTokenizer;
-import rlhf.model.train.AdamW;
 import rlhf.model.train.TrainingLoop;
-import rlhf.model.train.WarmupCosineSchedule;
 
 /** The iteration's math assembly on tiny hand-made rollouts with a tiny policy, reference and value model. */
 class PpoLearnerTest {
@@ -30,6 +28,7 @@ class PpoLearnerTest {
     private GptModel policy;
     private GptModel reference;
     private GptModel value;
+    private Critic critic;
 
     @BeforeEach
     void models() {
@@ -37,6 +36,7 @@ class PpoLearnerTest {
         policy = GptModel.create(config, 11);
         reference = policy.copy();
         value = GptModel.create(config, 12);
+        critic = new Critic(value, 0);
     }
 
     @AfterEach
@@ -66,20 +66,28 @@ class PpoLearnerTest {
         return rollouts;
     }
 
-    /** Runs steps through a real TrainingLoop (AdamW over policy + value) and records each step. */
+    private static GaeEstimator gae() {
+        return new GaeEstimator(1f, 0.95f);
+    }
+
+    /** Runs steps through a real TrainingLoop (actor and critic optimizers) and records each step. */
     private final class Recorder implements OptimizerStep, AutoCloseable {
         final List<TrainingLoop.StepResult> steps = new ArrayList<>();
         private final NDManager manager = policy.manager().newSubManager();
-        private final AdamW adam;
+        private final PpoOptimizers optimizers;
         private final TrainingLoop loop;
         private final ActorCritic.Training training;
 
         Recorder(float lr) {
-            ActorCritic actorCritic = new ActorCritic(policy, value);
+            this(lr, critic);
+        }
+
+        Recorder(float lr, Critic withCritic) {
+            ActorCritic actorCritic = new ActorCritic(policy, withCritic);
             training = actorCritic.training();
-            adam = new AdamW(actorCritic.parameters(), new AdamW.Settings(0.9f, 0.95f, 1e-8f, 0f));
-            loop = new TrainingLoop(manager, adam, new WarmupCosineSchedule(lr, lr, 0, 1000),
-                    new TrainingLoop.Settings(1000, 1f, 0), line -> { });
+            optimizers = new PpoOptimizers(actorCritic, new PpoOptimizers.Settings(lr, lr, 1f, lr, 1f, 1e-5f, 0), 1000);
+            loop = new TrainingLoop(manager, optimizers.groups(), new TrainingLoop.Settings(1000, 0f, 0), line -> { },
+                    new TrainingLoop.StepListener() { });
         }
 
         @Override
@@ -92,7 +100,7 @@ class PpoLearnerTest {
         @Override
         public void close() {
             training.close();
-            adam.close();
+            optimizers.close();
             manager.close();
         }
     }
@@ -105,8 +113,8 @@ class PpoLearnerTest {
     @Test
     void onPolicyRolloutsHaveNoDriftAndNoKlToAnIdenticalReference() {
         List<RolloutSample> rollouts = goodAndBad();
-        Experience e = new ExperienceMaker(new Scorer(policy), new Scorer(reference), new Scorer(value),
-                settings(1, false), 8).make(rollouts, 0.1);
+        Experience e = new ExperienceMaker(new Scorer(policy), new Scorer(reference), new Scorer(value), gae(),
+                false, 8).make(rollouts, 0.1);
 
         assertThat(e.stats().driftMean()).isLessThan(1e-4);
         assertThat(e.stats().klMean()).isCloseTo(0, within(1e-4));
@@ -122,8 +130,8 @@ class PpoLearnerTest {
         RolloutSample r = rollout("p", 0, new int[] {GOOD, GOOD + 1}, 1f);
         float[] shifted = {r.logProbs()[0] + 0.5f, r.logProbs()[1] - 0.25f};
         RolloutSample off = new RolloutSample("p", 1, PROMPT, r.responseIds(), shifted, 1, 1f, 1, 1, 0, 0, "", Map.of());
-        Experience e = new ExperienceMaker(new Scorer(policy), new Scorer(reference), new Scorer(value),
-                settings(1, false), 8).make(List.of(off), 0.1);
+        Experience e = new ExperienceMaker(new Scorer(policy), new Scorer(reference), new Scorer(value), gae(),
+                false, 8).make(List.of(off), 0.1);
 
         assertThat(e.stats().driftMean()).isCloseTo(0.375, within(1e-4));
         assertThat(e.stats().driftMax()).isCloseTo(0.5, within(1e-4));
@@ -131,7 +139,7 @@ class PpoLearnerTest {
 
     @Test
     void lossDecreasesOnAFixedBatch() {
-        PpoLearner learner = new PpoLearner(policy, reference, value, settings(6, false), KlCoefficient.fixed(0.05),
+        PpoLearner learner = new PpoLearner(policy, reference, critic, gae(), settings(6, false), KlCoefficient.fixed(0.05),
                 null);
         try (Recorder recorder = new Recorder(3e-3f)) {
             learner.learn(goodAndBad(), recorder);
@@ -147,7 +155,7 @@ class PpoLearnerTest {
     void theUpdateMovesThePolicyTowardsHigherAdvantageTokens() {
         double goodBefore = logProb(new int[] {GOOD, GOOD + 1});
         double badBefore = logProb(new int[] {BAD, BAD + 1});
-        PpoLearner learner = new PpoLearner(policy, reference, value, settings(4, true), KlCoefficient.fixed(0.01),
+        PpoLearner learner = new PpoLearner(policy, reference, critic, gae(), settings(4, true), KlCoefficient.fixed(0.01),
                 null);
         PpoLearner.IterationReport report;
         try (Recorder recorder = new Recorder(3e-3f)) {
@@ -159,7 +167,8 @@ class PpoLearnerTest {
         assertThat(report.update().steps()).isEqualTo(8);
         assertThat(report.update().clipFraction()).isBetween(0.0, 1.0);
         assertThat(report.update().approxKl()).isGreaterThanOrEqualTo(0.0);
-        assertThat(report.update().entropy()).isGreaterThan(0.0);
+        assertThat(report.update().entropy()).isNaN(); // coefficient 0: the vocabulary pass is not made
+        assertThat(report.stats().entropy()).isGreaterThan(0.0); // the sampled tokens' estimate
     }
 
     @Test
@@ -168,8 +177,8 @@ class PpoLearnerTest {
             // a sharp reference (scaled embeddings) gives the sampled tokens far lower log-probs than the policy
             // does: KL per response well above a target of 0.01 → β rises
             far.parameters().get("wte.weight").muli(30f);
-            PpoLearner above = new PpoLearner(policy, far, value, settings(1, false),
-                    KlCoefficient.adaptive(0.1, 0.01, 10), null);
+            PpoLearner above = new PpoLearner(policy, far, critic, gae(), settings(1, false),
+                    KlCoefficient.adaptive(0.1, 0.01, KlCoefficient.Unit.PER_RESPONSE, 10), null);
             PpoLearner.IterationReport r;
             try (Recorder recorder = new Recorder(1e-5f)) {
                 r = above.learn(goodAndBad(), recorder);
@@ -179,8 +188,8 @@ class PpoLearnerTest {
             assertThat(above.klCoef()).isEqualTo(r.nextKlCoef());
         }
         // identical reference: KL ≈ 0, below a target of 5 → β falls by the clipped 20% × n/horizon
-        PpoLearner below = new PpoLearner(policy, reference, value, settings(1, false),
-                KlCoefficient.adaptive(0.1, 5, 10), null);
+        PpoLearner below = new PpoLearner(policy, reference, critic, gae(), settings(1, false),
+                KlCoefficient.adaptive(0.1, 5, KlCoefficient.Unit.PER_RESPONSE, 10), null);
         try (Recorder recorder = new Recorder(1e-7f)) {
             PpoLearner.IterationReport r = below.learn(goodAndBad(), recorder);
             assertThat(r.nextKlCoef()).isCloseTo(0.1 * (1 - 0.2 * 8 / 10.0), within(1e-6));
@@ -188,9 +197,66 @@ class PpoLearnerTest {
     }
 
     @Test
-    void fixedKlCoefficientStays() {
+    void fixedKlCoefficientStaysAndAPerTokenTargetReadsKlPerAnswerToken() {
+        Experience.Stats stats = new Experience.Stats(0, 2.0, 2.0, 0, 0, 4, 0.5, 0); // 2 nats over 4 tokens
         KlCoefficient fixed = KlCoefficient.fixed(0.02);
-        assertThat(fixed.update(100, 64)).isEqualTo(0.02);
+        assertThat(fixed.update(stats, 64)).isEqualTo(0.02);
         assertThat(fixed.klCoef()).isEqualTo(0.02);
+        // per token 0.5 against a target of 0.25: error clipped to +0.2 → β · (1 + 0.2 · 10/100)
+        KlCoefficient perToken = KlCoefficient.adaptive(0.1, 0.25, KlCoefficient.Unit.PER_TOKEN, 100);
+        assertThat(perToken.update(stats, 10)).isCloseTo(0.1 * 1.02, within(1e-9));
+        // per response 2.0 against a target of 4: error −0.5 clipped to −0.2 → β · (1 − 0.2 · 10/100)
+        KlCoefficient perResponse = KlCoefficient.adaptive(0.1, 4, KlCoefficient.Unit.PER_RESPONSE, 100);
+        assertThat(perResponse.update(stats, 10)).isCloseTo(0.1 * 0.98, within(1e-9));
+    }
+
+    @Test
+    void theGroupBaselineNeedsNoCriticAndGivesEachAnswerItsLeaveOneOutAdvantage() {
+        // per prompt one answer rewarded 1, one −1: A = R_i − R_other = ±2 on every token, scaled by the std (2)
+        Experience e = new ExperienceMaker(new Scorer(policy), new Scorer(reference), null,
+                new GroupBaselineEstimator(), false, 8).make(goodAndBad(), 0.0);
+        assertThat(e.hasCritic()).isFalse();
+        assertThat(e.returns()).isNull();
+        for (int i = 0; i < e.size(); i++) {
+            float expected = i % 2 == 0 ? 1f : -1f;
+            assertThat(e.advantages().get(i)).containsExactly(new float[] {expected, expected}, within(1e-5f));
+        }
+        assertThat(e.stats().alone()).isZero();
+        // a prompt answered once has no baseline: advantage 0, counted
+        Experience single = new ExperienceMaker(new Scorer(policy), new Scorer(reference), null,
+                new GroupBaselineEstimator(), false, 8).make(goodAndBad().subList(0, 3), 0.0);
+        assertThat(single.stats().alone()).isEqualTo(1);
+        assertThat(single.advantages().get(2)).containsOnly(0f);
+    }
+
+    @Test
+    void theCriticStartsAtZeroAndItsWarmUpLeavesThePolicyAlone() {
+        try (Critic fromSft = Critic.fromSft(reference, 1)) {
+            float[] values = new Scorer(fromSft.model()).score(List.of(new Scorer.Example(PROMPT, new int[] {GOOD, BAD})),
+                    java.util.EnumSet.of(Scorer.Head.VALUES)).get(0).values();
+            assertThat(values).containsOnly(0f);
+            PpoLearner learner = new PpoLearner(policy, reference, fromSft, gae(), settings(2, true),
+                    KlCoefficient.fixed(0.01), null);
+            double goodBefore = logProb(new int[] {GOOD, GOOD + 1});
+            try (Recorder recorder = new Recorder(3e-3f, fromSft)) {
+                PpoLearner.IterationReport warmup = learner.learn(goodAndBad(), recorder);
+                assertThat(warmup.criticOnly()).isTrue();
+                assertThat(warmup.update().policyLoss()).isNaN();
+                assertThat(logProb(new int[] {GOOD, GOOD + 1})).isCloseTo(goodBefore, within(1e-6));
+                float[] after = new Scorer(fromSft.model()).score(List.of(new Scorer.Example(PROMPT,
+                        new int[] {GOOD, BAD})), java.util.EnumSet.of(Scorer.Head.VALUES)).get(0).values();
+                assertThat(after).isNotEqualTo(values); // the critic learned
+                PpoLearner.IterationReport second = learner.learn(goodAndBad(), recorder);
+                assertThat(second.criticOnly()).isFalse();
+                assertThat(logProb(new int[] {GOOD, GOOD + 1})).isGreaterThan(goodBefore);
+            }
+        }
+    }
+
+    @Test
+    void anEstimatorThatNeedsACriticRefusesToRunWithout() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new PpoLearner(policy, reference, null, gae(),
+                settings(1, false), KlCoefficient.fixed(0.1), null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs a critic");
     }
 }

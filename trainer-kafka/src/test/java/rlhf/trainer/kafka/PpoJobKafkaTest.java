@@ -132,9 +132,11 @@ class PpoJobKafkaTest {
             result = job(announcer, parameters(4, 1, 120)).run(monitor);
             assertThat(worker.published()).isEqualTo(8);
             assertThat(monitor.metrics).containsKeys("ppo.kl", "ppo.kl.coef", "ppo.clip.fraction", "ppo.approx.kl",
-                    "ppo.value.loss", "ppo.entropy", "ppo.reward.mean", "ppo.logprob.drift", "ppo.time.generation",
+                    "ppo.rollouts.without_baseline", "ppo.entropy", "ppo.reward.mean", "ppo.logprob.drift", "ppo.time.generation",
                     "ppo.time.scoring", "ppo.time.reference", "ppo.time.update");
             assertThat(monitor.metrics.get("ppo.rollouts")).isEqualTo(8.0);
+            // the default estimator is the group baseline: no critic, so no value loss is computed or reported
+            assertThat(monitor.metrics).doesNotContainKey("ppo.value.loss");
             // the worker sampled from the same weights: only numerics separate its log-probs from the trainer's
             assertThat(monitor.metrics.get("ppo.logprob.drift")).isLessThan(1e-3);
             assertThat(monitor.lines).anyMatch(l -> l.startsWith("ppo iteration 1/1: policy v1 -> v2"));

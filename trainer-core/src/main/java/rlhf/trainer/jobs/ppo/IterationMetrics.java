@@ -26,11 +26,18 @@ record IterationMetrics(int index, long fromVersion, Map<String, Double> values)
         m.put("ppo.kl.k3", r.stats().k3Mean());
         m.put("ppo.kl.coef", r.klCoef());
         m.put(NEXT_KL_COEF, r.nextKlCoef());
-        m.put("ppo.clip.fraction", r.update().clipFraction());
-        m.put("ppo.approx.kl", r.update().approxKl());
-        m.put("ppo.policy.loss", r.update().policyLoss());
-        m.put("ppo.value.loss", r.update().valueLoss());
-        m.put("ppo.entropy", r.update().entropy());
+        if (!r.criticOnly()) {
+            m.put("ppo.clip.fraction", r.update().clipFraction());
+            m.put("ppo.approx.kl", r.update().approxKl());
+            m.put("ppo.policy.loss", r.update().policyLoss());
+        }
+        if (!Double.isNaN(r.update().valueLoss())) {
+            m.put("ppo.value.loss", r.update().valueLoss());
+        }
+        m.put("ppo.entropy", r.stats().entropy());
+        m.put("ppo.kl.per_token", r.stats().klPerToken());
+        m.put("ppo.critic.warmup", r.criticOnly() ? 1.0 : 0.0);
+        m.put("ppo.rollouts.without_baseline", (double) r.stats().alone());
         if (!Double.isNaN(r.update().ptxLoss())) {
             m.put("ppo.ptx.loss", r.update().ptxLoss());
         }
@@ -55,13 +62,15 @@ record IterationMetrics(int index, long fromVersion, Map<String, Double> values)
         values.forEach(monitor::metric);
     }
 
-    /** The progress line of the iteration. */
+    /** The progress line of the iteration; the critic's value loss only when a critic is trained. */
     String line(int iterations) {
+        String value = values.containsKey("ppo.value.loss")
+                ? String.format(Locale.ROOT, " | value-loss %.4f", v("ppo.value.loss")) : "";
         return String.format(Locale.ROOT, "ppo iteration %d/%d: policy v%d -> v%d | reward %.4f | KL %.4f (k3 %.4f) "
-                + "beta %.4f -> %.4f | clip %.3f | approx-KL %.5f | value-loss %.4f | entropy %.3f | drift %.5f "
+                + "beta %.4f -> %.4f | clip %.3f | approx-KL %.5f%s | entropy %.3f | drift %.5f "
                 + "(max %.4f) | rollouts %.0f (+%.0f stale) | time gen %.1fs score %.1fs ref %.1fs update %.1fs",
                 index, iterations, fromVersion, fromVersion + 1, v("ppo.reward.mean"), v("ppo.kl"), v("ppo.kl.k3"),
-                v("ppo.kl.coef"), v(NEXT_KL_COEF), v("ppo.clip.fraction"), v("ppo.approx.kl"), v("ppo.value.loss"),
+                v("ppo.kl.coef"), v(NEXT_KL_COEF), v("ppo.clip.fraction"), v("ppo.approx.kl"), value,
                 v("ppo.entropy"), v("ppo.logprob.drift"), v("ppo.logprob.drift.max"), v("ppo.rollouts"),
                 v("ppo.stale.rollouts"), v("ppo.time.generation"), v("ppo.time.scoring"), v("ppo.time.reference"),
                 v("ppo.time.update"));

@@ -14,7 +14,6 @@ import rlhf.model.store.Checkpoint;
 import rlhf.model.store.CheckpointStore;
 import rlhf.model.store.LoadedCheckpoint;
 import rlhf.model.tokenizer.PromptResponse;
-import rlhf.model.train.AdamW;
 import rlhf.trainer.data.CorpusDocument;
 import rlhf.trainer.data.DatasetRef;
 import rlhf.trainer.data.JsonlFile;
@@ -30,24 +29,25 @@ import rlhf.trainer.jobs.training.EpochBatches;
 import rlhf.trainer.jobs.training.MonitoredTraining;
 import rlhf.trainer.jobs.training.Publication;
 import rlhf.trainer.ppo.ActorCritic;
+import rlhf.trainer.ppo.Critic;
 import rlhf.trainer.ppo.KlCoefficient;
 import rlhf.trainer.ppo.PpoLearner;
+import rlhf.trainer.ppo.PpoOptimizers;
 import rlhf.trainer.ppo.PretrainingBatches;
 import rlhf.trainer.ppo.RolloutSample;
-import rlhf.trainer.ppo.ValueModels;
 import rlhf.wire.ModelStoreLayout;
 
 /**
  * InstructGPT's RL stage (arXiv:2203.02155 §3.5, eq. 2) as an actor–learner loop. Each iteration, for policy version v:
  * take the rollouts already waiting (within the staleness bound), publish rollout requests for v for the rest → gather the rollouts the workers send back (older than v − max-staleness: dropped
- * and counted) → learn ({@link PpoLearner}: recompute, SFT reference, values, shaped rewards, GAE, E epochs of PPO,
- * adaptive KL) → publish {@code policy/v+1} (parents policy/vN, sft/vM, reward/vK) → announce it → only then commit
+ * and counted) → learn ({@link PpoLearner}: recompute, SFT reference, shaped rewards, advantages by the group baseline
+ * or GAE, E epochs of PPO, the KL coefficient) → publish {@code policy/v+1} (parents policy/vN, sft/vM, reward/vK) → announce it → only then commit
  * the consumed rollouts. Killed in between, a new run starts from the newest published policy and re-reads every
  * uncommitted rollout.
  *
  * <p>The policy starts from the newest {@code policy} version; with none, {@code policy/v1} is published as a copy of
  * the SFT model (rollout requests must name a stored version). The frozen KL reference is the SFT model, not the
- * previous policy. The value model starts from the reward model ({@link ValueModels}). The iteration id of the
+ * previous policy. With {@code advantage=gae} a {@link Critic} starts from SFT with a zero value head. The iteration id of the
  * requests is the policy version they sample from. The KL coefficient resumes from the newest policy's manifest.
  */
 public final class PpoJob implements TrainingJob {
@@ -106,24 +106,26 @@ public final class PpoJob implements TrainingJob {
         Checkpoint start = currentPolicy(monitor);
         try (LoadedCheckpoint policy = store.load(ModelStoreLayout.POLICY, start.version());
                 LoadedCheckpoint sft = CheckpointInputs.load(store, ModelStoreLayout.SFT, p.sftVersion());
-                LoadedCheckpoint reward = CheckpointInputs.load(store, ModelStoreLayout.REWARD, p.rewardVersion());
-                GptModel value = ValueModels.fromRewardModel(reward.model());
+                Critic critic = p.estimator().needsCritic()
+                        ? Critic.fromSft(sft.model(), p.criticWarmupIterations()) : null;
                 RolloutExchange exchange = connections.rollouts().get()) {
+            Checkpoint reward = p.rewardVersion() == 0 ? store.latest(ModelStoreLayout.REWARD).orElseThrow()
+                    : store.checkpoint(ModelStoreLayout.REWARD, p.rewardVersion());
             List<PromptRecord> fitting = fitting(prompts, policy, monitor);
             PretrainingBatches ptx = pretraining(policy, datasets);
-            PpoLearner learner = new PpoLearner(policy.model(), sft.model(), value, p.settings(), klCoefficient(start),
-                    ptx);
-            Models models = new Models(policy, sft.checkpoint(), reward.checkpoint(), value);
-            monitor.log(String.format(Locale.ROOT, "ppo: %s (reference %s, value from %s), %d train prompts, "
-                    + "%d iterations of %d x %d rollouts", start.id(), sft.checkpoint().id(),
-                    reward.checkpoint().id(), fitting.size(), p.iterations(), p.promptsPerIteration(),
-                    p.samplesPerPrompt()));
+            PpoLearner learner = new PpoLearner(policy.model(), sft.model(), critic, p.estimator(), p.settings(),
+                    klCoefficient(start), ptx);
+            Models models = new Models(policy, sft.checkpoint(), reward, critic);
+            monitor.log(String.format(Locale.ROOT, "ppo: %s (reference %s, rewards from %s), %d train prompts, "
+                    + "%d iterations of %d x %d rollouts, advantages %s", start.id(), sft.checkpoint().id(),
+                    reward.id(), fitting.size(), p.iterations(), p.promptsPerIteration(), p.samplesPerPrompt(),
+                    p.estimator()));
             return iterations(fitting, datasets, models, learner, exchange, monitor);
         }
     }
 
     /** The loaded models of a run. */
-    private record Models(LoadedCheckpoint policy, Checkpoint sft, Checkpoint reward, GptModel value) {
+    private record Models(LoadedCheckpoint policy, Checkpoint sft, Checkpoint reward, Critic critic) {
     }
 
     /** What every iteration of a run shares. */
@@ -133,14 +135,15 @@ public final class PpoJob implements TrainingJob {
 
     private JobResult iterations(List<PromptRecord> prompts, List<DatasetRef> datasets, Models models,
             PpoLearner learner, RolloutExchange exchange, JobMonitor monitor) {
-        ActorCritic actorCritic = new ActorCritic(models.policy().model(), models.value());
+        ActorCritic actorCritic = new ActorCritic(models.policy().model(), models.critic());
         int stepsPerIteration = p.settings().epochs()
                 * EpochBatches.steps(p.rolloutsPerIteration(), p.settings().minibatchSize(), 1);
+        int totalSteps = Math.max(2, p.iterations() * stepsPerIteration);
         try (ActorCritic.Training ignored = actorCritic.training();
                 NDManager manager = actorCritic.policy().manager().newSubManager();
-                AdamW adam = MonitoredTraining.adamW(actorCritic.parameters(), p.optimizer())) {
-            MonitoredTraining training = MonitoredTraining.skippingNonFiniteGradients(manager, adam, p.optimizer(),
-                    Math.max(2, p.iterations() * stepsPerIteration), monitor, "ppo");
+                PpoOptimizers optimizers = new PpoOptimizers(actorCritic, p.optimizers(), totalSteps)) {
+            MonitoredTraining training = MonitoredTraining.ofGroups(manager, optimizers.groups(), totalSteps, monitor,
+                    "ppo");
             Run run = new Run(prompts, datasets, models, learner, training, exchange, monitor);
             Checkpoint current = models.policy().checkpoint();
             JobResult last = null;
@@ -282,7 +285,7 @@ public final class PpoJob implements TrainingJob {
     /** Adaptive (or fixed) β, resumed from the newest policy's manifest when it recorded one. */
     private KlCoefficient klCoefficient(Checkpoint policy) {
         double klCoef = policy.manifest().lineage().metrics().getOrDefault(IterationMetrics.NEXT_KL_COEF, (double) p.klCoef());
-        return p.targetKl() > 0 ? KlCoefficient.adaptive(klCoef, p.targetKl(), p.klHorizon())
+        return p.targetKl() > 0 ? KlCoefficient.adaptive(klCoef, p.targetKl(), p.klUnit(), p.klHorizon())
                 : KlCoefficient.fixed(klCoef);
     }
 

@@ -97,6 +97,7 @@ public final class RewardModelJob implements TrainingJob {
             float loss = trainer.train(start.model(), splits.train(), monitor, "rm");
             metrics.put("rm.train.loss", (double) loss);
             if (p.calibrate() && !splits.validation().isEmpty()) {
+                uncalibrated(start.model(), splits, metrics, report);
                 try (GptModel calibrated = calibrate(start.model(), splits.validation(), metrics, report)) {
                     return evaluateAndPublish(new LoadedCheckpoint(start.checkpoint(), calibrated, start.tokenizer()),
                             splits, dataset, metrics, report, monitor);
@@ -169,6 +170,22 @@ public final class RewardModelJob implements TrainingJob {
                         " and bounded by margins of %.4f, so P(a>b) <= %.4f", squash.bound(), squash.maxProbability())
                         : ", unbounded", winners.length, before, after));
         return calibrated;
+    }
+
+    /**
+     * ECE of the trained model before calibration, on the validation users (where the calibration is fitted) and the
+     * test users (held out from it): what the calibration step is measured against.
+     */
+    private void uncalibrated(GptModel model, Splits splits, Map<String, Double> metrics, List<String> report) {
+        for (Map.Entry<String, List<EncodedComparison>> set : Map.of("validation", splits.validation(), "test",
+                splits.test()).entrySet()) {
+            if (!set.getValue().isEmpty()) {
+                RewardModelEvaluation.Result r = RewardModelEvaluation.evaluate(model, set.getValue(), p.calibrationBins());
+                metrics.put("rm." + set.getKey() + ".ece.uncalibrated", r.calibration().expectedCalibrationError());
+                report.add(String.format(Locale.ROOT, "rm %s before calibration: ECE %.4f, loss %.4f", set.getKey(),
+                        r.calibration().expectedCalibrationError(), r.loss()));
+            }
+        }
     }
 
     /** s·(p − shift) for each value p of the named parameter. */

@@ -1,5 +1,6 @@
 package rlhf.trainer.jobs.training;
 
+import java.util.List;
 import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
@@ -31,6 +32,22 @@ public final class MonitoredTraining {
                 new WarmupCosineSchedule(p.learningRate(), p.minLearningRate(), warmup, totalSteps),
                 skipNonFinite ? settings.skippingNonFiniteGradients() : settings, line -> { },
                 progress);
+    }
+
+    private MonitoredTraining(NDManager manager, List<TrainingLoop.Group> groups, int totalSteps, JobMonitor monitor,
+            String phase) {
+        this.progress = new Progress(monitor, phase, totalSteps);
+        this.loop = new TrainingLoop(manager, groups,
+                new TrainingLoop.Settings(totalSteps, 0f, 0).skippingNonFiniteGradients(), line -> { }, progress);
+    }
+
+    /**
+     * A phase over parameter groups, each with its own optimizer, schedule and clip (PPO's actor and critic), that
+     * refuses steps whose gradient norm is not finite.
+     */
+    public static MonitoredTraining ofGroups(NDManager manager, List<TrainingLoop.Group> groups, int totalSteps,
+            JobMonitor monitor, String phase) {
+        return new MonitoredTraining(manager, groups, totalSteps, monitor, phase);
     }
 
     /** A phase that applies every step; a non-finite loss fails the job. */
