@@ -44,7 +44,8 @@ public final class LocalRun {
         System.out.println("local run: all services up (HTTP and gRPC on each port; /q/health, /q/metrics)");
         stack.portOf("feedback-gateway").ifPresent(port -> System.out.println("feedback-gateway: admin API key of "
                 + "this run " + stack.gatewayApiKey() + " (e.g. RLHF_API_KEY=" + stack.gatewayApiKey()
-                + " ./rlhf import hh-rlhf FILE --gateway http://localhost:" + port + ")"));
+                + " ./rlhf import hh-rlhf FILE --gateway http://localhost:" + port + "); chat page http://localhost:"
+                + port + "/chat/, labeling page http://localhost:" + port + "/label/ (this key works on both)"));
         if (!serveOnly && !Pipeline.alreadyTrained(stack.modelStore())) {
             new Pipeline(stack, settings, System.out::println).run();
         }

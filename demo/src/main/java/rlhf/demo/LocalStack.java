@@ -46,6 +46,7 @@ public final class LocalStack implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** The gateway's admin API key of this run: made up at start, never written to the work dir. */
     private final String gatewayApiKey = "local-" + UUID.randomUUID().toString().replace("-", "");
+    private final String answerKey = UUID.randomUUID().toString() + UUID.randomUUID();
 
     private LocalStack(Path repoRoot, Path workDir, EmbeddedKafkaBroker broker, List<Service> services) {
         this.services = List.copyOf(services);
@@ -132,6 +133,8 @@ public final class LocalStack implements AutoCloseable {
         cmd.add("-Drlhf.trainer.data-dir=" + dataDir().toAbsolutePath());
         portOf("reward-service").ifPresent(port -> cmd.add("-Dquarkus.grpc.clients.reward.port=" + port));
         if (s.module().equals("feedback-gateway")) {
+            portOf("policy-service").ifPresent(port -> cmd.add("-Dquarkus.grpc.clients.policy.port=" + port));
+            cmd.add("-Drlhf.gateway.chat.answer-key=" + answerKey); // signs the answers the gateway serves in this run
             cmd.add("-Drlhf.gateway.keys.local.token=" + gatewayApiKey);
             cmd.add("-Drlhf.gateway.keys.local.role=admin");
             cmd.add("-Drlhf.gateway.keys.local.per-second=1000000"); // the operator's own imports: no rate limit

@@ -398,17 +398,11 @@ class FeedbackIngestTest {
     }
 
     private static KafkaConsumer<String, byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaBrokers.shared().bootstrapServers()), new StringDeserializer(), new ByteArrayDeserializer());
+        return ComparisonTopic.consumer();
     }
 
     private static long recordsOnTopic() {
-        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(Topic.COMPARISONS.topicName()).forEach(p -> partitions.add(
-                    new TopicPartition(p.topic(), p.partition())));
-            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
-        }
+        return ComparisonTopic.records();
     }
 
     /** The newest record of an id on rlhf.comparisons. */
@@ -419,22 +413,6 @@ class FeedbackIngestTest {
     }
 
     private static Comparison lastRecordOrNull(String id) throws Exception {
-        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(Topic.COMPARISONS.topicName()).forEach(p -> partitions.add(
-                    new TopicPartition(p.topic(), p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Comparison last = null;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (id.equals(r.key())) {
-                        last = Comparison.parseFrom(r.value());
-                    }
-                }
-            }
-            return last;
-        }
+        return ComparisonTopic.lastOrNull(id);
     }
 }

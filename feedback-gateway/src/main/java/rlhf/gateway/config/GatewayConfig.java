@@ -114,4 +114,75 @@ public interface GatewayConfig {
     @Min(1)
     @Max(100_000)
     int perUserPerSecond();
+
+    /** The chat API and page. */
+    Chat chat();
+
+    /** The chat API: how answers are asked of policy-service ({@code quarkus.grpc.clients.policy.*}) and signed. */
+    interface Chat {
+        /**
+         * The HMAC-SHA256 key that signs every served answer's reference, at least 32 characters; in production from
+         * a Kubernetes Secret ({@code RLHF_GATEWAY_CHAT_ANSWER_KEY}), the same for every replica. Unset: a random key
+         * per process (references then hold only on the replica that served them, until it restarts).
+         */
+        Optional<@Size(min = 32, max = 512) String> answerKey();
+
+        /** How long a chat answer may take at policy-service (then 504). */
+        @WithDefault("30s")
+        @DurationMin(millis = 100)
+        @DurationMax(seconds = 600)
+        Duration deadline();
+
+        /** Most tokens of one answer. */
+        @WithDefault("64")
+        @Min(1)
+        @Max(4096)
+        int maxNewTokens();
+
+        /** Sampling temperature of chat answers (the task world judges at 1). */
+        @WithDefault("1.0")
+        @DecimalMin("0.0")
+        @DecimalMax("5.0")
+        double temperature();
+
+        /** Most turns of one conversation. */
+        @WithDefault("64")
+        @Min(1)
+        @Max(1024)
+        int maxTurns();
+    }
+
+    /** The labeling queue. */
+    Labeling labeling();
+
+    /** The labeling queue: prompts in (admin), tasks of K answers of the current policy out (labelers). */
+    interface Labeling {
+        /** Fewest answers per task. */
+        @WithDefault("4")
+        @Min(2)
+        @Max(9)
+        int minAnswers();
+
+        /** Most answers per task (InstructGPT: 9). */
+        @WithDefault("9")
+        @Min(2)
+        @Max(9)
+        int maxAnswers();
+
+        /** Share of tasks given to two labelers, so their agreement can be measured. */
+        @WithDefault("0.1")
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        double doubleLabeledShare();
+
+        /** Most prompts waiting in the queue (more: 429). */
+        @WithDefault("100000")
+        @Min(1)
+        @Max(10_000_000)
+        int maxQueued();
+
+        /** Seed of the queue's choices (K per task, which tasks are doubly labeled). */
+        @WithDefault("17")
+        long seed();
+    }
 }

@@ -36,6 +36,9 @@ public class GatewayMetrics {
     private final Counter tied;
     private final Counter overCap;
     private final Counter erasures;
+    private final Timer chatFirstToken;
+    private final Timer chatAnswer;
+    private final Counter tasksIssued;
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -47,6 +50,13 @@ public class GatewayMetrics {
                 .description("comparisons stored over their user's prompt cap").register(registry);
         this.erasures = Counter.builder("rlhf.gateway.erasures").description("users' erasures recorded")
                 .register(registry);
+        this.chatFirstToken = Timer.builder("rlhf.gateway.chat.first.token")
+                .description("streamed chat: request to the first token from policy-service")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.chatAnswer = Timer.builder("rlhf.gateway.chat.answer").description("chat request to its last answer")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        this.tasksIssued = Counter.builder("rlhf.gateway.labeling.tasks.issued")
+                .description("labeling tasks handed to labelers").register(registry);
         for (String outcome : new String[] {"accepted", "duplicate", "rejected", "conflict", "failed"}) {
             outcome(outcome); // present at 0 from boot
         }
@@ -102,5 +112,26 @@ public class GatewayMetrics {
     private Counter pii(PiiType type) {
         return Counter.builder("rlhf.gateway.pii").description("personal data values replaced before the append")
                 .tag("type", type.name().toLowerCase()).register(registry);
+    }
+
+    /** A streamed chat's first token arrived. */
+    public void chatFirstToken(long nanos) {
+        chatFirstToken.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** A chat request's answers are all served. */
+    public void chatAnswered(int answers, long nanos) {
+        chatAnswer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** A labeling task was handed to a labeler. */
+    public void taskIssued() {
+        tasksIssued.increment();
+    }
+
+    /** Prompts waiting in the labeling queue, read when scraped. */
+    public void labelingQueue(java.util.function.Supplier<Number> waiting) {
+        io.micrometer.core.instrument.Gauge.builder("rlhf.gateway.labeling.waiting", waiting)
+                .description("prompts and open tasks waiting in the labeling queue").register(registry);
     }
 }

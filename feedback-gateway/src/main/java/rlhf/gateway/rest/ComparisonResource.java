@@ -29,6 +29,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import rlhf.feedback.v1.Comparison;
+import rlhf.gateway.chat.PolicyFailure;
 import rlhf.gateway.config.GatewayConfig;
 import rlhf.gateway.service.ApiKeys;
 import rlhf.gateway.service.Caller;
@@ -102,8 +103,12 @@ public class ComparisonResource {
                     + config.maxSubmissionBytes() + " for one comparison (use /v1/comparisons/batch for many)");
         }
         Comparison comparison = parse(utf8(bytes, "comparison"), "comparison");
-        return ingest.submit(comparison, caller).thenApply(r -> RestResponse.status(
-                r.duplicate() ? RestResponse.Status.OK : RestResponse.Status.ACCEPTED, Stored.of(r)));
+        return ingest.submit(comparison, caller).thenApply(ComparisonResource::answer);
+    }
+
+    /** 202 with the stored id, or 200 for a duplicate. */
+    static RestResponse<Stored> answer(Ingest.Result r) {
+        return RestResponse.status(r.duplicate() ? RestResponse.Status.OK : RestResponse.Status.ACCEPTED, Stored.of(r));
     }
 
     @POST
@@ -239,6 +244,9 @@ public class ComparisonResource {
         }
         if (f instanceof RateLimitedException e) {
             return Problem.rateLimited(e.getMessage());
+        }
+        if (f instanceof PolicyFailure e) {
+            return Problem.policy(e.httpStatus(), e.field(), e.getMessage());
         }
         return Problem.unavailable("not stored: the Kafka cluster did not acknowledge the comparison ("
                 + f.getClass().getSimpleName() + "); retry with the same comparison_id");

@@ -6,6 +6,7 @@ import org.apache.kafka.common.KafkaException;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import rlhf.gateway.chat.PolicyFailure;
 import rlhf.gateway.service.ConflictException;
 import rlhf.gateway.service.ForbiddenException;
 import rlhf.gateway.service.RateLimitedException;
@@ -18,7 +19,7 @@ public class GatewayErrors {
 
     @ServerExceptionMapper({InvalidInputException.class, ConflictException.class, PayloadTooLargeException.class,
         UnauthenticatedException.class, ForbiddenException.class, RateLimitedException.class,
-        CompletionException.class, KafkaException.class})
+        CompletionException.class, KafkaException.class, PolicyFailure.class})
     public RestResponse<Problem> problem(RuntimeException e) {
         return answer(ComparisonResource.problem(e), e);
     }

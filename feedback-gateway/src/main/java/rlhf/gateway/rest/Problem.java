@@ -41,6 +41,15 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem("urn:rlhf:problem:rate-limited", "Too many requests", 429, detail, null);
     }
 
+    static Problem policy(int status, String field, String detail) {
+        return switch (status) {
+            case 504 -> new Problem("urn:rlhf:problem:policy-timeout", "The policy did not answer in time", 504, detail,
+                    null);
+            case 400 -> invalid(field, detail);
+            default -> new Problem("urn:rlhf:problem:no-policy", "No policy served", 503, detail, null);
+        };
+    }
+
     static Problem unavailable(String detail) {
         return new Problem("urn:rlhf:problem:not-stored", "Not stored", 503, detail, null);
     }

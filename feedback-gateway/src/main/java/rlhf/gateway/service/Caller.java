@@ -25,4 +25,12 @@ public record Caller(String keyName, Role role, Optional<String> labelerId) {
                     + role.name().toLowerCase());
         }
     }
+
+    /** May this caller do {@code action}? Admin keys may do everything. */
+    public void checkRole(Role needed, String action) {
+        if (role != needed && role != Role.ADMIN) {
+            throw new ForbiddenException("authorization", action + " needs a " + needed.name().toLowerCase()
+                    + " key; this key is " + role.name().toLowerCase());
+        }
+    }
 }

@@ -50,7 +50,7 @@ public record ComparisonRules(int maxTextChars, int maxAnswers) {
         if (!c.hasPrompt()) {
             throw new InvalidInputException(ROOT + ".prompt", "required (set text or chat)");
         }
-        prompt(c.getPrompt());
+        checkPrompt(c.getPrompt(), ROOT + ".prompt");
         answers(c);
         ranking(c);
         if (c.hasCreatedAt()) {
@@ -75,13 +75,23 @@ public record ComparisonRules(int maxTextChars, int maxAnswers) {
         }
     }
 
-    private void prompt(Prompt p) {
-        String field = ROOT + ".prompt";
+    /** The rules of a prompt (text or chat, the last turn the user's), its fields named under {@code field}. */
+    public void checkPrompt(Prompt p, String field) {
         switch (p.getContentCase()) {
             case TEXT -> text(p.getText(), field + ".text", false);
             case CHAT -> chat(p, field + ".chat.messages");
             case CONTENT_NOT_SET -> throw new InvalidInputException(field, "required (set text or chat)");
         }
+    }
+
+    /** The rules of one text: non-empty unless allowed, at most the longest, valid UTF-16 without NUL. */
+    public void checkText(String value, String field, boolean mayBeEmpty) {
+        text(value, field, mayBeEmpty);
+    }
+
+    /** The rules of a conversation (its turns named {@code field[i]}): 1..64 turns, system first, the user's last. */
+    public void checkConversation(Prompt p, String field) {
+        chat(p, field);
     }
 
     private void chat(Prompt p, String field) {
@@ -138,13 +148,27 @@ public record ComparisonRules(int maxTextChars, int maxAnswers) {
         }
     }
 
-    /** Every answer index exactly once, in at least two non-empty tiers. */
+    /**
+     * Every answer index exactly once: in at least two non-empty tiers for a ranking, in exactly one tier for a tie or
+     * an "all bad".
+     */
     private static void ranking(Comparison c) {
         String field = ROOT + ".ranking";
         int k = c.getAnswersCount();
-        if (c.getRankingCount() < 2) {
-            throw new InvalidInputException(field, c.getRankingCount() + " tiers; at least 2 (all answers tied "
-                    + "carry no preference)");
+        switch (c.getJudgement()) {
+            case JUDGEMENT_RANKED -> {
+                if (c.getRankingCount() < 2) {
+                    throw new InvalidInputException(field, c.getRankingCount() + " tiers; at least 2 for a ranking "
+                            + "(all answers in one tier: set judgement JUDGEMENT_TIE or JUDGEMENT_ALL_BAD)");
+                }
+            }
+            case JUDGEMENT_TIE, JUDGEMENT_ALL_BAD -> {
+                if (c.getRankingCount() != 1) {
+                    throw new InvalidInputException(field, c.getRankingCount() + " tiers; a " + c.getJudgement()
+                            + " has exactly one tier holding every answer");
+                }
+            }
+            default -> throw new InvalidInputException(ROOT + ".judgement", "unknown judgement " + c.getJudgementValue());
         }
         boolean[] seen = new boolean[k];
         int placed = 0;
