@@ -111,7 +111,7 @@ public class Chats {
                 metrics.chatFirstToken(System.nanoTime() - start);
             }
             StringBuilder text = texts.computeIfAbsent(chunk.getIndex(), i -> new StringBuilder());
-            if (!chunk.getTextDelta().isEmpty()) {
+            if (chunk.getTokenId() >= 0) { // every sampled token, even one whose bytes do not yet end a character
                 text.append(chunk.getTextDelta());
                 events.add(ChatShapes.ChatEvent.token(chunk.getIndex(), chunk.getTextDelta()));
             }

@@ -95,7 +95,7 @@ public final class ChatBench {
                 .setRole(Role.ROLE_USER).setContent(question))).build();
     }
 
-    /** Milliseconds to the first chunk that carries a token. */
+    /** Milliseconds to the first chunk (a token, or the end of an answer that sampled end-of-text first). */
     private static double directFirstToken(PolicyServiceGrpc.PolicyServiceBlockingStub policy, String question,
             long seed) {
         long start = System.nanoTime();
@@ -105,14 +105,14 @@ public final class ChatBench {
         double first = -1;
         while (chunks.hasNext()) {
             GenerateStreamChunk c = chunks.next();
-            if (first < 0 && c.getTokenId() >= 0) {
+            if (first < 0) {
                 first = (System.nanoTime() - start) / 1e6;
             }
         }
         return first;
     }
 
-    /** Milliseconds to the first {@code token} event of the gateway's stream. */
+    /** Milliseconds to the first {@code token} (or, for an answer that ended at once, {@code answer}) event. */
     private static double gatewayFirstToken(HttpClient http, URI uri, String key, String question, long seed)
             throws Exception {
         String body = "{\"conversationId\":\"bench-" + (seed & 0xffff) + "\",\"userId\":\"bench-user-" + (seed & 7)
@@ -126,13 +126,14 @@ public final class ChatBench {
         double first = -1;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null;) {
-                if (first < 0 && line.startsWith("data:") && line.contains("\"type\":\"token\"")) {
+                if (first < 0 && line.startsWith("data:") && (line.contains("\"type\":\"token\"")
+                        || line.contains("\"type\":\"answer\""))) {
                     first = (System.nanoTime() - start) / 1e6;
                 }
             }
         }
         if (response.statusCode() != 200 || first < 0) {
-            throw new IllegalStateException("gateway answered " + response.statusCode() + " without a token");
+            throw new IllegalStateException("gateway answered " + response.statusCode() + " without a token or answer");
         }
         return first;
     }
