@@ -13,18 +13,8 @@
   sessionStorage.setItem('rlhf.user', $('user').value);
   $('user').addEventListener('change', e => sessionStorage.setItem('rlhf.user', e.target.value.trim()));
   for (const i of [0, 1]) {
-    const select = $('likert-' + i);
-    select.add(new Option('not scored', ''));
-    for (let s = 1; s <= 7; s++) select.add(new Option(String(s), String(s)));
-    for (const name of LABELS) {
-      const label = document.createElement('label');
-      const box = document.createElement('input');
-      box.type = 'checkbox';
-      box.value = name;
-      box.id = 'label-' + i + '-' + name;
-      label.append(box, ' ' + name.replace('_', ' '));
-      $('labels-' + i).append(label);
-    }
+    Gateway.likertOptions($('likert-' + i));
+    Gateway.labelBoxes($('labels-' + i), i, LABELS);
   }
 
   const say = text => { $('status').textContent = text; };

@@ -41,6 +41,23 @@ const Gateway = {
       }
     }
   },
+  /** Fills a Likert menu: "not scored", then 1..7. */
+  likertOptions(select) {
+    select.add(new Option('not scored', ''));
+    for (let s = 1; s <= 7; s++) select.add(new Option(String(s), String(s)));
+  },
+  /** One labelled checkbox per label name into group, ids label-<answer>-<name>. */
+  labelBoxes(group, answer, names) {
+    for (const name of names) {
+      const label = document.createElement('label');
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.value = name;
+      box.id = 'label-' + answer + '-' + name;
+      label.append(box, ' ' + name.replace('_', ' '));
+      group.append(label);
+    }
+  },
   id(prefix) {
     const a = new Uint32Array(2);
     crypto.getRandomValues(a);

@@ -70,22 +70,13 @@
     likertLabel.textContent = 'Likert of ' + letter(i);
     const likert = document.createElement('select');
     likert.id = 'likert-' + i;
-    likert.add(new Option('not scored', ''));
-    for (let s = 1; s <= 7; s++) likert.add(new Option(String(s), String(s)));
+    Gateway.likertOptions(likert);
     controls.append(likertLabel, likert);
     const group = document.createElement('div');
     group.setAttribute('role', 'group');
     group.setAttribute('aria-label', 'Labels of answer ' + letter(i));
     group.className = 'controls';
-    for (const name of LABELS) {
-      const label = document.createElement('label');
-      const box = document.createElement('input');
-      box.type = 'checkbox';
-      box.value = name;
-      box.id = 'label-' + i + '-' + name;
-      label.append(box, ' ' + name.replace('_', ' '));
-      group.append(label);
-    }
+    Gateway.labelBoxes(group, i, LABELS);
     controls.append(group);
     const meta = document.createElement('div');
     meta.className = 'hint';
