@@ -62,7 +62,7 @@ class RlhfCommandTest {
         Run run = rlhf("--help");
         assertThat(run.status()).isZero();
         assertThat(run.out()).contains("data", "train", "compare", "evaluate", "evaluate-versions", "gold-ppo", "import",
-                "demo", "serve").contains("Exit codes:");
+                "snapshot", "demo", "serve").contains("Exit codes:");
     }
 
     @Test

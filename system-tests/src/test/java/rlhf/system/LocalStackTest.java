@@ -50,6 +50,7 @@ class LocalStackTest {
                 assertThat(grpcHealth(s.port())).as(s.name()).isEqualTo(ServingStatus.SERVING);
             }
             importsThroughTheGateway(stack, workDir);
+            snapshotLeavesAnErasedUserOut(stack, workDir);
         } finally {
             Map<String, Integer> exits = stack.stop();
             // Quarkus turns SIGTERM into an orderly shutdown and exits 0; 143 would mean killed by the signal.
@@ -93,6 +94,39 @@ class LocalStackTest {
         }
         assertThat(stored).containsOnlyKeys("hh-rlhf-1", "hh-rlhf-2");
         assertThat(stored.get("hh-rlhf-1")).contains("<EMAIL>").doesNotContain("ann@example.com");
+    }
+
+    /**
+     * `rlhf snapshot` of the imported comparisons: both there once; after the erasure of one's user (DELETE
+     * /v1/users/{id}) a new snapshot leaves it out, and the first one rebuilds byte for byte from its manifest.
+     */
+    private static void snapshotLeavesAnErasedUserOut(LocalStack stack, Path workDir) throws Exception {
+        Path first = workDir.resolve("snapshot-1");
+        assertThat(Rlhf.commandLine().execute("snapshot", "--kafka", stack.bootstrapServers(), "--out",
+                first.toString())).isZero();
+        List<String> lines = Files.readAllLines(first.resolve("comparisons.jsonl"));
+        assertThat(lines).hasSize(2);
+        String erased = com.google.gson.JsonParser.parseString(lines.get(1)).getAsJsonObject().get("user_id")
+                .getAsString();
+        String erasedId = com.google.gson.JsonParser.parseString(lines.get(1)).getAsJsonObject().get("id")
+                .getAsString();
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:"
+                        + stack.portOf("feedback-gateway").orElseThrow() + "/v1/users/" + erased))
+                        .header("Authorization", "Bearer " + stack.gatewayApiKey()).DELETE().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(202);
+
+        Path second = workDir.resolve("snapshot-2");
+        assertThat(Rlhf.commandLine().execute("snapshot", "--kafka", stack.bootstrapServers(), "--out",
+                second.toString())).isZero();
+        assertThat(Files.readString(second.resolve("comparisons.jsonl"))).doesNotContain("\"" + erasedId + "\"")
+                .doesNotContain("\"" + erased + "\"");
+        Path again = workDir.resolve("snapshot-1-again");
+        assertThat(Rlhf.commandLine().execute("snapshot", "--kafka", stack.bootstrapServers(), "--rebuild",
+                first.resolve("manifest.json").toString(), "--out", again.toString())).isZero();
+        assertThat(Files.readAllBytes(again.resolve("comparisons.jsonl")))
+                .isEqualTo(Files.readAllBytes(first.resolve("comparisons.jsonl")));
     }
 
     private static ServingStatus grpcHealth(int port) throws InterruptedException {
