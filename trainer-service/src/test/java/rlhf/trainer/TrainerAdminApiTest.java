@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.net.URL;
 import java.nio.file.Files;
@@ -133,6 +134,30 @@ class TrainerAdminApiTest {
                 .body(containsString("# TYPE rlhf_ppo_stale_rollouts_total counter"))
                 .body(containsString("rlhf_ppo_time_seconds_count{phase=\"update\""))
                 .body(containsString("rlhf_ppo_time_seconds_count{phase=\"generation\""));
+    }
+
+    @Test
+    void lineageOfAStoredVersionIsATreeAndUnknownOnesAreClearErrors() {
+        CheckpointStore store = new CheckpointStore(Path.of("target/test-model-store"));
+        int sft;
+        try (rlhf.model.GptModel m = rlhf.model.GptModel.create(new rlhf.model.GptConfig(
+                rlhf.model.tokenizer.ByteTokenizer.VOCAB_SIZE, 16, 1, 2, 16, 0f), 1)) {
+            int base = store.publish("base", m, new rlhf.model.tokenizer.ByteTokenizer(),
+                    rlhf.model.store.Lineage.none()).version();
+            sft = store.publish("sft", m, new rlhf.model.tokenizer.ByteTokenizer(), new rlhf.model.store.Lineage(
+                    List.of("base/v" + base), List.of("demos.jsonl records=3 sha256=ab uri=file:/nowhere/demos.jsonl"),
+                    Map.of("sft.heldout.loss", 0.4))).version();
+        }
+        given().when().get("/admin/lineage/sft/v" + sft).then().statusCode(200)
+                .body("id", equalTo("sft/v" + sft))
+                .body("metrics.'sft.heldout.loss'", equalTo(0.4f))
+                .body("datasets[0].name", equalTo("demos.jsonl"))
+                .body("datasets[0].records", equalTo(3))
+                .body("parents[0].id", startsWith("base/v"));
+        given().when().get("/admin/lineage/policy/9999").then().statusCode(404)
+                .body("error", containsString("policy/v9999 is not in the model store"));
+        given().when().get("/admin/lineage/robot/1").then().statusCode(400).body("parameter", equalTo("kind"));
+        given().when().get("/admin/lineage/sft/latest").then().statusCode(400).body("parameter", equalTo("version"));
     }
 
     @Test
