@@ -136,6 +136,47 @@ class TrainingJobsTest {
     }
 
     @Test
+    void theGateKeepsTheChampionAgainstAWeekOfFlippedLabelsAndPromotesAGoodChallenger() throws Exception {
+        CheckpointStore store = new CheckpointStore(dir.resolve("store"));
+        TestData.publishRandom(store, ModelStoreLayout.SFT);
+        Path good = TestData.comparisons(dir.resolve("data"), 300);
+        Path regression = java.nio.file.Files.copy(good, dir.resolve("regression.jsonl"));
+        Map<String, String> training = Map.of("epochs", "5", "lr", "0.002", "prompts-per-batch", "8",
+                "warmup-steps", "3", "likelihood-weight", "0");
+        factory().create(JobKind.REWARD_MODEL, training).run(new RecordingMonitor()); // the champion, reward/v1
+
+        // A week whose labelers ranked every comparison upside down: each ranking's tiers reversed.
+        Path flipped = dir.resolve("flipped.jsonl");
+        List<String> lines = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(good)) {
+            com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+            com.google.gson.JsonArray reversed = new com.google.gson.JsonArray();
+            com.google.gson.JsonArray ranking = o.getAsJsonArray("ranking");
+            for (int t = ranking.size() - 1; t >= 0; t--) {
+                reversed.add(ranking.get(t));
+            }
+            o.add("ranking", reversed);
+            lines.add(o.toString());
+        }
+        java.nio.file.Files.write(flipped, lines);
+        Map<String, String> gated = new java.util.HashMap<>(training);
+        gated.putAll(Map.of("gate", "true", "gate-regression", regression.toString()));
+        Map<String, String> flippedWeek = new java.util.HashMap<>(gated);
+        flippedWeek.put("data", flipped.toString());
+        assertThatThrownBy(() -> factory().create(JobKind.REWARD_MODEL, flippedWeek).run(new RecordingMonitor()))
+                .isInstanceOf(JobPreconditionException.class)
+                .hasMessageContaining("kept the champion")
+                .hasMessageContaining("regression set accuracy")
+                .hasMessageContaining("nothing published");
+        assertThat(store.versions(ModelStoreLayout.REWARD)).as("the champion keeps serving").containsExactly(1);
+
+        JobResult promoted = factory().create(JobKind.REWARD_MODEL, gated).run(new RecordingMonitor());
+        assertThat(promoted.checkpoint().version()).isEqualTo(2);
+        assertThat(promoted.metrics()).containsKeys("rm.gate.regression.accuracy", "rm.gate.champion.validation.accuracy");
+        assertThat(promoted.report()).anyMatch(l -> l.startsWith("rm gate: promoted: "));
+    }
+
+    @Test
     void robustnessCheckScoresTheTrainPmsBestOfNPickWithTheTestPm() {
         CheckpointStore store = new CheckpointStore(dir.resolve("store"));
         TestData.publishRandom(store, ModelStoreLayout.SFT);

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import rlhf.model.GptModel;
@@ -28,6 +29,8 @@ import rlhf.trainer.jobs.JobResult;
 import rlhf.trainer.jobs.TrainingJob;
 import rlhf.trainer.jobs.training.CheckpointInputs;
 import rlhf.trainer.jobs.training.Publication;
+import rlhf.trainer.online.GateDecision;
+import rlhf.trainer.online.RewardModelGate;
 import rlhf.wire.ModelStoreLayout;
 
 /**
@@ -63,6 +66,10 @@ public final class RewardModelJob implements TrainingJob {
         CheckpointInputs.require(store, ModelStoreLayout.SFT, p.sftVersion(), "sft-version", "an SFT job");
         if (!Files.isRegularFile(p.comparisons())) {
             throw new JobPreconditionException("comparisons not found: " + p.comparisons() + " (parameter 'data')");
+        }
+        if (p.gate().enabled() && !Files.isRegularFile(p.gate().regression())) {
+            throw new JobPreconditionException("the gate's regression set not found: " + p.gate().regression()
+                    + " (parameter 'gate-regression')");
         }
     }
 
@@ -111,9 +118,51 @@ public final class RewardModelJob implements TrainingJob {
     private JobResult evaluateAndPublish(LoadedCheckpoint rm, Splits splits, DatasetRef dataset,
             Map<String, Double> metrics, List<String> report, JobMonitor monitor) {
         evaluate(rm, splits, metrics, report, monitor);
+        if (p.gate().enabled()) {
+            gate(rm, splits, metrics, report);
+        }
         report.forEach(monitor::log);
         return Publication.publish(store, kind(), ModelStoreLayout.REWARD, rm.model(), rm.tokenizer(),
                 List.of(rm.checkpoint().id()), List.of(dataset), metrics, report);
+    }
+
+    /**
+     * The online iteration's reward-model gate: the challenger and the newest published reward model (the champion),
+     * both measured on this data's validation users and on the frozen regression set; a failed rule stops the job
+     * before anything is published, naming every reason.
+     */
+    private void gate(LoadedCheckpoint challenger, Splits splits, Map<String, Double> metrics, List<String> report) {
+        if (splits.validation().isEmpty()) {
+            throw new JobPreconditionException("reward-model gate: no validation comparisons to judge on");
+        }
+        int context = challenger.model().config().contextLength();
+        List<EncodedComparison> regression = RankedComparison.read(p.gate().regression()).stream()
+                .map(c -> EncodedComparison.encode(c, challenger.tokenizer(), context)).toList();
+        RewardModelGate.Measured measured = measure("challenger", challenger.model(), splits.validation(), regression);
+        Optional<RewardModelGate.Measured> champion = store.latest(ModelStoreLayout.REWARD).map(c -> {
+            try (LoadedCheckpoint loaded = store.load(ModelStoreLayout.REWARD, c.version())) {
+                return measure(c.id(), loaded.model(), splits.validation(), regression);
+            }
+        });
+        GateDecision decision = new RewardModelGate(p.gate().settings()).judge(champion, measured);
+        metrics.put("rm.gate.regression.accuracy", measured.regressionAccuracy());
+        champion.ifPresent(c -> {
+            metrics.put("rm.gate.champion.validation.accuracy", c.validationAccuracy());
+            metrics.put("rm.gate.champion.regression.accuracy", c.regressionAccuracy());
+        });
+        report.add("rm gate: " + decision.summary());
+        if (!decision.promote()) {
+            throw new JobPreconditionException("reward-model gate: " + decision.summary() + "; nothing published");
+        }
+    }
+
+    private RewardModelGate.Measured measure(String name, GptModel model, List<EncodedComparison> validation,
+            List<EncodedComparison> regression) {
+        RewardModelEvaluation.Result v = RewardModelEvaluation.evaluate(model, validation, p.calibrationBins());
+        double regressionAccuracy = regression.isEmpty() ? 1.0
+                : RewardModelEvaluation.evaluate(model, regression, p.calibrationBins()).calibration().pairwiseAccuracy();
+        return new RewardModelGate.Measured(name, v.calibration().pairwiseAccuracy(),
+                v.calibration().expectedCalibrationError(), regressionAccuracy);
     }
 
     private static Splits encode(List<RankedComparison> comparisons, TextTokenizer tokenizer, int context) {

@@ -28,7 +28,20 @@ import rlhf.trainer.jobs.training.OptimizerParameters;
 public record RewardModelParameters(Path comparisons, int sftVersion, int epochs, int promptsPerBatch, int maxSteps,
         OptimizerParameters optimizer, long seed, int calibrationBins, boolean robustnessCheck,
         RobustnessParameters robustness, boolean calibrate, float likelihoodWeight,
-        float labelSmoothing) {
+        float labelSmoothing, Gate gate) {
+
+    /**
+     * The online iteration's gate (off unless {@code gate=true}): the trained model is published only if it passes
+     * {@link rlhf.trainer.online.RewardModelGate} against the newest published reward model, both measured on this
+     * data's validation users and on the frozen regression comparisons.
+     *
+     * @param regression the frozen regression set (ranked comparisons), required when the gate is on
+     */
+    public record Gate(boolean enabled, rlhf.trainer.online.RewardModelGate.Settings settings, Path regression) {
+    }
+
+    /** The regression set's file name looked up in a data folder. */
+    public static final String REGRESSION_FILE = "regression-comparisons.jsonl";
 
     /** The comparisons file name looked up in a data folder. */
     public static final String COMPARISONS_FILE = "comparisons.jsonl";
@@ -47,6 +60,10 @@ public record RewardModelParameters(Path comparisons, int sftVersion, int epochs
                 RobustnessParameters.read(p),
                 p.bool("calibrate", true),
                 p.floatIn("likelihood-weight", 1f, 0f, 100f),
-                p.floatIn("label-smoothing", 0f, 0f, 0.49f));
+                p.floatIn("label-smoothing", 0f, 0f, 0.49f),
+                new Gate(p.bool("gate", false), new rlhf.trainer.online.RewardModelGate.Settings(
+                        p.floatIn("gate-max-accuracy-drop", 0.02f, 0f, 1f), p.floatIn("gate-max-ece", 0.1f, 0.001f, 1f),
+                        p.floatIn("gate-min-regression-accuracy", 0.8f, 0f, 1f)),
+                        p.dataFile("gate-regression", dataDirectory, REGRESSION_FILE)));
     }
 }
