@@ -51,7 +51,12 @@ public record RankedComparison(String id, Split split, List<ChatMessage> prompt,
 
     /** The tier index of each answer (0 = best). */
     public int[] tierOfAnswer() {
-        int[] tierOf = new int[answers.size()];
+        return tierOf(tiers, answers.size());
+    }
+
+    /** The tier index (0 = best) of each of {@code k} answers ranked in {@code tiers}. */
+    public static int[] tierOf(List<int[]> tiers, int k) {
+        int[] tierOf = new int[k];
         for (int t = 0; t < tiers.size(); t++) {
             for (int i : tiers.get(t)) {
                 tierOf[i] = t;

@@ -10,6 +10,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import rlhf.trainer.data.JsonlFile;
+import rlhf.trainer.data.RankedComparison;
 
 /**
  * One line of a comparison snapshot as the online statistics need it: who ranked, which model wrote each answer
@@ -61,13 +62,7 @@ public record HumanComparison(String id, String labelerId, String prompt, List<S
 
     /** The tier of each answer (0 = best). */
     public int[] tierOf() {
-        int[] tierOf = new int[answers.size()];
-        for (int t = 0; t < tiers.size(); t++) {
-            for (int i : tiers.get(t)) {
-                tierOf[i] = t;
-            }
-        }
-        return tierOf;
+        return RankedComparison.tierOf(tiers, answers.size());
     }
 
     /** Likert of answer i, if rated. */
