@@ -367,6 +367,35 @@ class FeedbackIngestTest {
                 assertThat(e.getComparisonsKnown()).isEqualTo(5);
             });
         }
+        // The erased user's new comparisons are refused at the door, on both protocols, and nothing is appended.
+        long before = recordsOnTopic();
+        Comparison late = Comparisons.valid("cap-late", "user-cap").build();
+        labeler().contentType(ContentType.JSON).body(json(late)).when().post("/v1/comparisons").then()
+                .statusCode(403).body("field", equalTo("comparison.user_id"));
+        assertThatThrownBy(() -> feedback.submit(request(late))).isInstanceOf(StatusRuntimeException.class)
+                .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode())
+                        .isEqualTo(Status.Code.PERMISSION_DENIED));
+        assertThat(recordsOnTopic()).isEqualTo(before);
+
+        // An erasure another replica recorded reaches this one through rlhf.user-erasures.
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topic.USER_ERASURES.topicName(), "user-elsewhere",
+                    rlhf.feedback.v1.UserErasure.newBuilder().setUserId("user-elsewhere").build().toByteArray())).get();
+        }
+        Comparison elsewhere = Comparisons.valid("elsewhere-1", "user-elsewhere").build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        int status = 0;
+        while (status != 403 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            status = labeler().contentType(ContentType.JSON).body(json(Comparisons.valid("elsewhere-probe-"
+                    + System.nanoTime(), "user-elsewhere").build())).when().post("/v1/comparisons").then().extract()
+                    .statusCode();
+        }
+        assertThat(status).as("refused once the erasure is read").isEqualTo(403);
+        labeler().contentType(ContentType.JSON).body(json(elsewhere)).when().post("/v1/comparisons").then()
+                .statusCode(403);
     }
 
     private static SubmitRequest request(Comparison c) {

@@ -2,7 +2,9 @@ package rlhf.gateway.messaging;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -42,8 +44,10 @@ public class ComparisonLog {
     private final GatewayConfig config;
     private final SeenComparisons seen = new SeenComparisons();
     private final UserPrompts users = new UserPrompts();
+    private final Set<String> erased = ConcurrentHashMap.newKeySet();
     private volatile KafkaProducer<String, byte[]> producer;
     private TopicFollower follower;
+    private TopicFollower erasures;
 
     public ComparisonLog(KafkaConnectionConfig kafka, GatewayConfig config) {
         this.kafka = kafka;
@@ -53,6 +57,17 @@ public class ComparisonLog {
     void onStart(@Observes StartupEvent event) {
         follower = new TopicFollower(kafka.bootstrapServers(), "feedback-gateway-comparison-ids", Topic.COMPARISONS,
                 this::observe).start();
+        erasures = new TopicFollower(kafka.bootstrapServers(), "feedback-gateway-erasures", Topic.USER_ERASURES,
+                r -> {
+                    if (r.key() != null) {
+                        erased.add(r.key()); // the key is the user id
+                    }
+                }).start();
+    }
+
+    /** Has this user been erased (by this replica, or by any replica as read from rlhf.user-erasures)? */
+    public boolean erased(String userId) {
+        return erased.contains(userId);
     }
 
     /** The ids on the log, and this replica's appends in flight. */
@@ -65,9 +80,12 @@ public class ComparisonLog {
         return users;
     }
 
-    /** True once every comparison that was on the log at start is known: before that, a duplicate could pass. */
+    /**
+     * True once every comparison and every erasure that was on the log at start is known: before that, a duplicate
+     * or an erased user's comparison could pass.
+     */
     public boolean caughtUp() {
-        return follower != null && follower.caughtUp();
+        return follower != null && follower.caughtUp() && erasures != null && erasures.caughtUp();
     }
 
     /** Appends one comparison, key = its id; completes once all in-sync replicas have it. */
@@ -77,7 +95,10 @@ public class ComparisonLog {
 
     /** Records a user's erasure on {@code rlhf.user-erasures}, key = the user id; completes once all replicas have it. */
     public CompletableFuture<RecordMetadata> append(UserErasure erasure) {
-        return send(Topic.USER_ERASURES, erasure.getUserId(), erasure.toByteArray());
+        return send(Topic.USER_ERASURES, erasure.getUserId(), erasure.toByteArray()).thenApply(metadata -> {
+            erased.add(erasure.getUserId()); // refused here at once, before the follower reads it back
+            return metadata;
+        });
     }
 
     private CompletableFuture<RecordMetadata> send(Topic topic, String key, byte[] value) {
@@ -130,6 +151,9 @@ public class ComparisonLog {
     void onStop(@Observes ShutdownEvent event) {
         if (follower != null) {
             follower.close();
+        }
+        if (erasures != null) {
+            erasures.close();
         }
         KafkaProducer<String, byte[]> p = producer;
         if (p != null) {

@@ -63,6 +63,11 @@ public class Ingest {
             throw e;
         }
         caller.checkMaySubmitAs(submitted.getLabelerId());
+        if (log.erased(submitted.getUserId())) {
+            metrics.rejected("comparison.user_id");
+            throw new ForbiddenException("comparison.user_id", "user '" + submitted.getUserId() + "' was erased "
+                    + "(right to erasure): new comparisons of this user are refused");
+        }
         perUser.take(submitted.getUserId(), config.perUserPerSecond(), "comparison.user_id");
         PiiScrubber.ScrubbedComparison scrubbed = scrubber.scrub(submitted);
         Split split = UserSplits.splitOf(submitted.getUserId(), config.validationFraction(), config.testFraction());
