@@ -377,6 +377,20 @@ class FeedbackIngestTest {
                         .isEqualTo(Status.Code.PERMISSION_DENIED));
         assertThat(recordsOnTopic()).isEqualTo(before);
 
+        // The same over gRPC: EraseUser needs an admin key; then the user's new comparisons are refused.
+        rlhf.feedback.v1.EraseUserRequest eraseGrpc = rlhf.feedback.v1.EraseUserRequest.newBuilder()
+                .setUserId("user-grpc-erased").build();
+        assertThatThrownBy(() -> feedback.eraseUser(eraseGrpc)).isInstanceOf(StatusRuntimeException.class)
+                .satisfies(e -> assertThat(((StatusRuntimeException) e).getStatus().getCode())
+                        .isEqualTo(Status.Code.PERMISSION_DENIED));
+        FeedbackServiceGrpc.FeedbackServiceBlockingStub admin = withKey(FeedbackServiceGrpc.newBlockingStub(channel),
+                "test-admin-key-000000000001").withDeadlineAfter(30, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> admin.eraseUser(rlhf.feedback.v1.EraseUserRequest.newBuilder().setUserId("bad id")
+                .build())).isInstanceOf(StatusRuntimeException.class).hasMessageContaining("user_id");
+        assertThat(admin.eraseUser(eraseGrpc).getUserId()).isEqualTo("user-grpc-erased");
+        assertThatThrownBy(() -> feedback.submit(request(Comparisons.valid("grpc-erased-1", "user-grpc-erased")
+                .build()))).isInstanceOf(StatusRuntimeException.class).hasMessageContaining("comparison.user_id");
+
         // An erasure another replica recorded reaches this one through rlhf.user-erasures.
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokers.shared().bootstrapServers()),

@@ -8,6 +8,8 @@ import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import rlhf.feedback.v1.EraseUserRequest;
+import rlhf.feedback.v1.EraseUserResponse;
 import rlhf.feedback.v1.FeedbackService;
 import rlhf.feedback.v1.Rejection;
 import rlhf.feedback.v1.SubmitRequest;
@@ -16,6 +18,7 @@ import rlhf.feedback.v1.SubmitStreamResponse;
 import rlhf.gateway.service.ApiKeys;
 import rlhf.gateway.service.Caller;
 import rlhf.gateway.service.ConflictException;
+import rlhf.gateway.service.Erasures;
 import rlhf.gateway.service.ForbiddenException;
 import rlhf.gateway.service.Ingest;
 import rlhf.gateway.service.RateLimitedException;
@@ -34,10 +37,28 @@ public class FeedbackGrpcService implements FeedbackService {
 
     private final Ingest ingest;
     private final ApiKeys keys;
+    private final Erasures erasures;
 
-    public FeedbackGrpcService(Ingest ingest, ApiKeys keys) {
+    public FeedbackGrpcService(Ingest ingest, ApiKeys keys, Erasures erasures) {
         this.ingest = ingest;
         this.keys = keys;
+        this.erasures = erasures;
+    }
+
+    @Override
+    public Uni<EraseUserResponse> eraseUser(EraseUserRequest request) {
+        Caller caller;
+        try {
+            caller = caller(); // the call's metadata is read on the call's thread
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(status(e));
+        }
+        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(erasures.erase(caller,
+                        request.getUserId())))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .map(e -> EraseUserResponse.newBuilder().setUserId(e.userId()).setComparisonsKnown(e.comparisonsKnown())
+                        .setEffect(e.effect()).build())
+                .onFailure().transform(FeedbackGrpcService::status);
     }
 
     /** The caller of this call, from its {@code authorization} metadata (read by {@link AuthorizationHeader}). */
