@@ -93,7 +93,7 @@ public class Chats {
                 answers.add(served(a, digest, c.getIndex(), c.getText(), response.getModel(),
                         c.getFinishReason().name()));
             }
-            metrics.chatAnswered(a.n(), System.nanoTime() - start);
+            metrics.chatAnswered(System.nanoTime() - start);
             return new ChatShapes.ChatReply(a.conversationId(), answers);
         });
     }
@@ -121,17 +121,15 @@ public class Chats {
             }
             return events;
         }).onCompletion().continueWith(() -> {
-            metrics.chatAnswered(a.n(), System.nanoTime() - start);
+            metrics.chatAnswered(System.nanoTime() - start);
             return List.of(ChatShapes.ChatEvent.done());
         });
     }
 
     private ChatShapes.ServedAnswer served(Asked a, String digest, int index, String text, ModelRef model,
             String finishReason) {
-        String reference = references.sign(new AnswerReferences.Served(a.conversationId(), a.userId(), index, model,
-                digest, text));
-        return new ChatShapes.ServedAnswer(index, text, ServedAnswers.model(model), reference,
-                finishReason.replace("FINISH_REASON_", "").toLowerCase());
+        return ServedAnswers.served(references, new AnswerReferences.Served(a.conversationId(), a.userId(), index,
+                model, digest, text), finishReason);
     }
 
     /**

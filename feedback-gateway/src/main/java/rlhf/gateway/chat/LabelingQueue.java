@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +54,13 @@ public class LabelingQueue {
             this.needed = needed;
         }
 
+        /** Fewer labelers hold it (issued, not skipped) than it needs. */
+        boolean needsLabeler() {
+            return issuedTo.size() - skippedBy.size() < needed;
+        }
+
         boolean offerableTo(String labeler) {
-            return !issuedTo.contains(labeler) && issuedTo.size() - skippedBy.size() < needed;
+            return !issuedTo.contains(labeler) && needsLabeler();
         }
     }
 
@@ -138,10 +142,8 @@ public class LabelingQueue {
             List<ChatShapes.ServedAnswer> answers = new ArrayList<>();
             ModelRef model = response.getModel();
             for (Completion c : response.getCompletionsList()) {
-                answers.add(new ChatShapes.ServedAnswer(c.getIndex(), c.getText(), ServedAnswers.model(model),
-                        references.sign(new AnswerReferences.Served(taskId, prompt.userId(), c.getIndex(), model,
-                                digest, c.getText())),
-                        c.getFinishReason().name().replace("FINISH_REASON_", "").toLowerCase()));
+                answers.add(ServedAnswers.served(references, new AnswerReferences.Served(taskId, prompt.userId(),
+                        c.getIndex(), model, digest, c.getText()), c.getFinishReason().name()));
             }
             boolean twice;
             synchronized (this) {
@@ -246,11 +248,6 @@ public class LabelingQueue {
 
     /** Prompts waiting plus open tasks that still need a labeler. */
     public synchronized int waiting() {
-        int need = 0;
-        for (Iterator<Open> it = open.values().iterator(); it.hasNext();) {
-            Open o = it.next();
-            need += Math.max(0, o.needed - (o.issuedTo.size() - o.skippedBy.size())) > 0 ? 1 : 0;
-        }
-        return prompts.size() + need;
+        return prompts.size() + (int) open.values().stream().filter(Open::needsLabeler).count();
     }
 }

@@ -58,6 +58,13 @@ final class ServedAnswers {
         };
     }
 
+    /** An answer as served: its text, model, finish reason and the reference signed for exactly these. */
+    static ChatShapes.ServedAnswer served(AnswerReferences references, AnswerReferences.Served what,
+            String finishReason) {
+        return new ChatShapes.ServedAnswer(what.index(), what.text(), model(what.model()), references.sign(what),
+                finishReason.replace("FINISH_REASON_", "").toLowerCase(Locale.ROOT));
+    }
+
     /** The JSON form of a model reference: kind {@code policy}, {@code sft}, … */
     static ChatShapes.Model model(ModelRef ref) {
         return new ChatShapes.Model(ref.getKind().name().substring("MODEL_KIND_".length()).toLowerCase(Locale.ROOT),

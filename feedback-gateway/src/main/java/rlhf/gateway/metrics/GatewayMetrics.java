@@ -120,7 +120,7 @@ public class GatewayMetrics {
     }
 
     /** A chat request's answers are all served. */
-    public void chatAnswered(int answers, long nanos) {
+    public void chatAnswered(long nanos) {
         chatAnswer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 

@@ -1,9 +1,5 @@
 package rlhf.gateway.rest;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -102,7 +98,7 @@ public class ComparisonResource {
             throw new PayloadTooLargeException("comparison", bytes.length + " bytes > max "
                     + config.maxSubmissionBytes() + " for one comparison (use /v1/comparisons/batch for many)");
         }
-        Comparison comparison = parse(utf8(bytes, "comparison"), "comparison");
+        Comparison comparison = parse(JsonBodies.utf8(bytes, "comparison"), "comparison");
         return ingest.submit(comparison, caller).thenApply(ComparisonResource::answer);
     }
 
@@ -123,7 +119,7 @@ public class ComparisonResource {
     @Blocking // parsing a batch is CPU work: on a worker thread, not the event loop
     public Uni<BatchResult> submitBatch(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] bytes) {
         Caller caller = keys.authenticate(authorization);
-        JsonNode items = batchItems(utf8(bytes, "comparisons"));
+        JsonNode items = batchItems(JsonBodies.utf8(bytes, "comparisons"));
         List<Comparison> parsed = new ArrayList<>();
         List<Problem> unparsed = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
@@ -199,16 +195,6 @@ public class ComparisonResource {
             throw new InvalidInputException("comparisons", items.size() + " items > max " + config.maxBatchItems());
         }
         return items;
-    }
-
-    /** The body as text; bytes that are not UTF-8 are refused, not replaced. */
-    private static String utf8(byte[] bytes, String field) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidInputException(field, "the body is not valid UTF-8");
-        }
     }
 
     private static Comparison parse(String json, String field) {

@@ -22,17 +22,21 @@ final class JsonBodies {
     private JsonBodies() {
     }
 
+    /** The body as text; bytes that are not UTF-8 are refused (naming {@code field}), not replaced. */
+    static String utf8(byte[] bytes, String field) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidInputException(field, "the body is not valid UTF-8");
+        }
+    }
+
     static <T> T read(byte[] bytes, Class<T> type) {
         if (bytes == null || bytes.length == 0) {
             throw new InvalidInputException("body", "required: a JSON object");
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidInputException("body", "the body is not valid UTF-8");
-        }
+        String text = utf8(bytes, "body");
         try {
             return JSON.readValue(text, type);
         } catch (JsonMappingException e) {

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -37,6 +38,7 @@ public final class Lineages {
             List<Node> parents) {
     }
 
+    private static final Gson GSON = new Gson();
     private static final Pattern ENTRY = Pattern.compile("(\\S+) records=(\\d+) sha256=(\\S*) uri=(.*)");
 
     private final CheckpointStore store;
@@ -105,7 +107,7 @@ public final class Lineages {
                 "counts", "sha256"}) {
                 JsonElement e = o.get(key);
                 if (e != null) {
-                    out.put(key, new com.google.gson.Gson().fromJson(e, Object.class));
+                    out.put(key, GSON.fromJson(e, Object.class));
                 }
             }
             out.put("manifest", manifest.toString());
