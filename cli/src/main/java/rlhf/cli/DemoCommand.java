@@ -45,6 +45,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "PPO iterations; 0 skips PPO (default: " + Pipeline.PPO_ITERATIONS + ").")
     Integer ppoIterations;
 
+    @Option(names = "--weeks", paramLabel = "N",
+            description = "Simulated weeks of online feedback after the pipeline: chat users and labelers through the "
+                + "gateway, one gated online iteration each; 0 skips them (default: "
+                + rlhf.demo.pipeline.Pipeline.WEEKS + ").")
+    Integer weeks;
+
     @Override
     public Integer call() throws InterruptedException {
         Pipeline.Settings settings = Pipeline.Settings.DEFAULT.withSeed(seed.orElse(1));
@@ -56,6 +62,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (ppoIterations != null) {
             settings = settings.withPpoIterations(ppoIterations);
+        }
+        if (weeks != null) {
+            settings = settings.withWeeks(weeks);
         }
         LocalRun.run(stack.repositoryRoot(), work.path, stack.kafkaPort, serveOnly, exitWhenDone, settings);
         return 0;

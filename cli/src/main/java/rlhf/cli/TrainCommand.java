@@ -27,10 +27,11 @@ import rlhf.trainer.jobs.TrainingJob;
 import rlhf.trainer.jobs.ppo.PpoConnections;
 import rlhf.trainer.kafka.KafkaRolloutExchange;
 import rlhf.trainer.kafka.ModelVersionAnnouncer;
+import rlhf.trainer.kafka.ComparisonSnapshot;
 import rlhf.trainer.kafka.ModelVersions;
 
 /**
- * {@code rlhf train pretrain|sft|reward-model|ppo}: one training job in this process. Each job's options are its
+ * {@code rlhf train pretrain|sft|reward-model|ppo|online}: one training job in this process. Each job's options are its
  * parameters, read from the job itself ({@link JobFactory#defaults}), so the command line, REST and gRPC take the same
  * keys and the help shows every default.
  */
@@ -43,7 +44,7 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "Missing a job: pretrain, sft, reward-model or ppo");
+        throw new ParameterException(spec.commandLine(), "Missing a job: pretrain, sft, reward-model, ppo or online");
     }
 
     /** Adds one subcommand per job kind, with an option per job parameter. */
@@ -61,7 +62,11 @@ final class TrainCommand implements Runnable {
                     job.parameterOptions.put(key, option);
                 }
             });
-            train.addSubcommand(name(kind), line);
+            if (kind == JobKind.ONLINE_ITERATION) {
+                train.addSubcommand(name(kind), line, "online");
+            } else {
+                train.addSubcommand(name(kind), line);
+            }
         }
     }
 
@@ -76,6 +81,9 @@ final class TrainCommand implements Runnable {
             case REWARD_MODEL -> "Trains a reward model from the SFT model on ranked comparisons -> reward/vN.";
             case PPO -> "PPO against the reward model with a KL penalty to the SFT policy -> policy/vN per iteration; "
                     + "rollouts travel over Kafka (--kafka), so the policy and reward services must be running.";
+            case ONLINE_ITERATION -> "One week of iterated online RLHF (alias: online): snapshot of the human "
+                    + "comparisons on Kafka (--kafka) -> reward model on old + new behind its gate -> PPO from the serving "
+                    + "policy -> policy gate -> one announced policy/vN (the promoted candidate, or the champion again).";
         };
     }
 
@@ -117,7 +125,8 @@ final class TrainCommand implements Runnable {
                 PpoConnections ppo = kafka == null ? null : new PpoConnections(
                         () -> new KafkaRolloutExchange(kafka, groupId, Duration.ofSeconds(30)),
                         r -> announce(r, announcer, out));
-                JobFactory factory = new JobFactory(new CheckpointStore(folders.store()), dataPath, ppo);
+                JobFactory factory = new JobFactory(new CheckpointStore(folders.store()), dataPath, ppo,
+                        kafka == null ? null : ComparisonSnapshot.source(kafka));
                 TrainingJob job = factory.create(kind, parameters);
                 out.println(kind + " with " + new TreeMap<>(job.parameters()));
                 JobResult result = job.run(new ConsoleMonitor(out, Duration.ofSeconds(5)));

@@ -47,6 +47,9 @@ public final class LocalStack implements AutoCloseable {
     /** The gateway's admin API key of this run: made up at start, never written to the work dir. */
     private final String gatewayApiKey = "local-" + UUID.randomUUID().toString().replace("-", "");
     private final String answerKey = UUID.randomUUID().toString() + UUID.randomUUID();
+    /** Labeler API keys of this run (labeler-1, labeler-2, labeler-3), for the simulated labelers. */
+    private final List<String> labelerKeys = List.of(1, 2, 3).stream()
+            .map(i -> "labeler-" + i + "-" + UUID.randomUUID().toString().replace("-", "")).toList();
 
     private LocalStack(Path repoRoot, Path workDir, EmbeddedKafkaBroker broker, List<Service> services) {
         this.services = List.copyOf(services);
@@ -88,6 +91,11 @@ public final class LocalStack implements AutoCloseable {
             throw e;
         }
         return stack;
+    }
+
+    /** The labeler keys of this run: key i submits as {@code labeler-(i+1)}. */
+    public List<String> labelerKeys() {
+        return labelerKeys;
     }
 
     /** The feedback gateway's admin API key of this run (for importers and simulated users). */
@@ -138,6 +146,13 @@ public final class LocalStack implements AutoCloseable {
             cmd.add("-Drlhf.gateway.keys.local.token=" + gatewayApiKey);
             cmd.add("-Drlhf.gateway.keys.local.role=admin");
             cmd.add("-Drlhf.gateway.keys.local.per-second=1000000"); // the operator's own imports: no rate limit
+            for (int i = 0; i < labelerKeys.size(); i++) {
+                String name = "labeler" + (i + 1);
+                cmd.add("-Drlhf.gateway.keys." + name + ".token=" + labelerKeys.get(i));
+                cmd.add("-Drlhf.gateway.keys." + name + ".role=labeler");
+                cmd.add("-Drlhf.gateway.keys." + name + ".labeler-id=labeler-" + (i + 1));
+            }
+            cmd.add("-Drlhf.gateway.labeling.double-labeled-share=0.25"); // enough doubly-labeled tasks for agreement
         }
         cmd.add("-jar");
         cmd.add(s.app(repoRoot).toString());

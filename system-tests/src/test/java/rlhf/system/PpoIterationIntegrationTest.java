@@ -184,7 +184,7 @@ class PpoIterationIntegrationTest {
      *
      * @return ids of the PPO prompts that fit
      */
-    private static Set<String> writeTaskWorld(Path data) {
+    static Set<String> writeTaskWorld(Path data) {
         TaskWorldData world = new TaskWorldData(SEED);
         ChatUsers users = new ChatUsers("user", SEED);
         Jsonl.write(data.resolve(TaskWorldData.CORPUS), world.corpus(300));
@@ -232,7 +232,7 @@ class PpoIterationIntegrationTest {
     }
 
     /** Every record of a topic, from the beginning to its current end. */
-    private static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic) {
+    static List<ConsumerRecord<String, byte[]>> read(String bootstrap, String topic) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -280,7 +280,7 @@ class PpoIterationIntegrationTest {
         }
     }
 
-    private static long servedRewardVersion(int port) {
+    static long servedRewardVersion(int port) {
         return call(port, channel -> RewardServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
                 .score(ScoreRequest.newBuilder().setItem(PromptAnswer.newBuilder().setText(TextPair.newBuilder()
                         .setPrompt(Prompt.newBuilder().setText("Name 3 colors.")).setAnswer("red, blue, gold.")))
@@ -289,7 +289,7 @@ class PpoIterationIntegrationTest {
     }
 
     /** Waits until the policy-service serves {@code policy/v<version>} to unversioned calls; returns what it serves. */
-    private static ModelRef awaitServedPolicy(int port, long version) throws InterruptedException {
+    static ModelRef awaitServedPolicy(int port, long version) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         ModelRef serving = null;
         while (System.nanoTime() < deadline) {
@@ -311,7 +311,7 @@ class PpoIterationIntegrationTest {
     }
 
     /** Waits (up to a minute) until a service's readiness check passes. */
-    private static void awaitReady(int port) throws Exception {
+    static void awaitReady(int port) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
@@ -324,7 +324,7 @@ class PpoIterationIntegrationTest {
         assertThat(response.statusCode()).as("readiness of port " + port + ": " + response.body()).isEqualTo(200);
     }
 
-    private static ModelRef ref(ModelKind kind, long version) {
+    static ModelRef ref(ModelKind kind, long version) {
         return ModelRef.newBuilder().setKind(kind).setVersion(version).build();
     }
 
@@ -353,7 +353,7 @@ class PpoIterationIntegrationTest {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -40,6 +40,8 @@ import rlhf.model.store.Manifest;
 import rlhf.model.v1.ModelVersion;
 import rlhf.service.testing.ServiceProbes;
 import rlhf.trainer.jobs.TestData;
+import rlhf.trainer.rest.ReportResource;
+import rlhf.trainer.service.OnlineSchedule;
 import rlhf.trainer.v1.CancelJobRequest;
 import rlhf.trainer.v1.GetJobRequest;
 import rlhf.trainer.v1.Job;
@@ -55,6 +57,9 @@ import rlhf.wire.Topic;
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 class TrainerAdminApiTest {
+
+    @jakarta.inject.Inject
+    OnlineSchedule schedule;
 
     private static final Path CORPUS = Path.of("target/test-data/admin-api/pretrain-corpus.jsonl").toAbsolutePath();
 
@@ -188,12 +193,32 @@ class TrainerAdminApiTest {
                     .hasMessageContaining(running.getJobId());
             given().contentType(ContentType.JSON).body(Map.of("kind", "SFT")).when().post("/admin/jobs")
                     .then().statusCode(409).body("error", containsString("busy"));
+            // the weekly trigger finds a job running: skipped and counted, never queued behind it
+            assertThat(schedule.trigger()).isEqualTo(OnlineSchedule.Outcome.SKIPPED_BUSY);
+            given().when().get("/q/metrics").then().statusCode(200)
+                    .body(containsString("rlhf_online_scheduled_total{outcome=\"skipped_busy\"} 1.0"));
         } finally {
             trainer.cancelJob(CancelJobRequest.newBuilder().setJobId(running.getJobId()).build());
         }
         Job cancelled = awaitFinished(running.getJobId());
         assertThat(cancelled.getState()).isEqualTo(JobState.JOB_STATE_CANCELLED);
         assertThat(cancelled.getPublishedList()).isEmpty();
+    }
+
+    @Test
+    void theReportIsServedOnceTheDemoWroteIt() throws Exception {
+        Path report = Path.of(ConfigProvider.getConfig().getValue("rlhf.trainer.data-dir", String.class))
+                .resolve(ReportResource.FILE);
+        Files.deleteIfExists(report);
+        given().when().get("/admin/report").then().statusCode(404).body(containsString("No report yet"));
+        Files.createDirectories(report.getParent());
+        Files.writeString(report, "<!doctype html><title>RLHF online report</title><h1>weeks</h1>");
+        try {
+            given().when().get("/admin/report").then().statusCode(200).contentType(containsString("text/html"))
+                    .body(containsString("<h1>weeks</h1>"));
+        } finally {
+            Files.delete(report);
+        }
     }
 
     @Test
@@ -224,8 +249,9 @@ class TrainerAdminApiTest {
                 .body("parameter", equalTo("lr")).body("error", containsString("outside"));
         given().contentType(ContentType.JSON).body(Map.of("kind", "BOGUS"))
                 .when().post("/admin/jobs").then().statusCode(400).body("parameter", equalTo("kind"));
-        given().contentType(ContentType.JSON).body(Map.of("kind", "ONLINE_ITERATION"))
-                .when().post("/admin/jobs").then().statusCode(501).body("error", containsString("not implemented yet"));
+        given().contentType(ContentType.JSON).body(Map.of("kind", "ONLINE_ITERATION", "parameters",
+                Map.of("policy-gate-min-win-rate", 2))).when().post("/admin/jobs").then().statusCode(400)
+                .body("parameter", equalTo("policy-gate-min-win-rate"));
         given().contentType(ContentType.JSON).body(Map.of("kind", "PPO", "parameters", Map.of("clip-epsilon", 3)))
                 .when().post("/admin/jobs").then().statusCode(400).body("parameter", equalTo("clip-epsilon"));
         given().contentType(ContentType.JSON).body(Map.of("kind", "PPO", "parameters", Map.of("sft-version", 999)))

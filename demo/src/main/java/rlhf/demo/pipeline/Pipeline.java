@@ -40,7 +40,8 @@ import rlhf.wire.ModelStoreLayout;
  * labeler ranks K SFT answers per prompt, the trainer fits the reward model, the reward service picks the new
  * version up from rlhf.model-versions, the trainer runs PPO against it (the policy service's rollout workers sample,
  * the reward service scores, each iteration's policy version is announced and hot-swapped in), and the rubric judges
- * SFT against base and the newest policy against SFT on held-out prompts.
+ * SFT against base and the newest policy against SFT on held-out prompts. Then the simulated weeks of online
+ * feedback ({@link OnlineWeeks}): chat users and labelers through the gateway, one gated online iteration per week.
  */
 public final class Pipeline {
 
@@ -50,6 +51,9 @@ public final class Pipeline {
      */
     public static final int PPO_ITERATIONS = 30;
 
+    /** Simulated weeks of online feedback of a default run. */
+    public static final int WEEKS = 2;
+
     /** Pretraining steps of a default run: about 12 minutes on 2 CPU cores. */
     public static final int PRETRAIN_STEPS = 5000;
 
@@ -58,23 +62,30 @@ public final class Pipeline {
      *
      * @param ppoIterations PPO iterations (each publishes one policy version); 0 skips the PPO stage
      */
-    public record Settings(long seed, int pretrainSteps, double labelerNoise, int rmPrompts, int ppoIterations) {
-        public static final Settings DEFAULT = new Settings(1, PRETRAIN_STEPS, 0.1, Integer.MAX_VALUE, PPO_ITERATIONS);
+    public record Settings(long seed, int pretrainSteps, double labelerNoise, int rmPrompts, int ppoIterations,
+            int weeks) {
+        public static final Settings DEFAULT = new Settings(1, PRETRAIN_STEPS, 0.1, Integer.MAX_VALUE, PPO_ITERATIONS,
+                WEEKS);
 
         public Settings withSeed(long seed) {
-            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations);
+            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations, weeks);
         }
 
         public Settings withPretrainSteps(int pretrainSteps) {
-            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations);
+            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations, weeks);
         }
 
         public Settings withRmPrompts(int rmPrompts) {
-            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations);
+            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations, weeks);
         }
 
         public Settings withPpoIterations(int ppoIterations) {
-            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations);
+            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations, weeks);
+        }
+
+        /** Simulated weeks of online feedback after the initial pipeline (they need PPO: none without it). */
+        public Settings withWeeks(int weeks) {
+            return new Settings(seed, pretrainSteps, labelerNoise, rmPrompts, ppoIterations, weeks);
         }
     }
 
@@ -102,6 +113,7 @@ public final class Pipeline {
             report(trainer.run(JobKind.JOB_KIND_SFT, Map.of("epochs", "6"), Duration.ofHours(2),
                     line -> out.accept("  " + line)));
             makeComparisons(data);
+            freezeRegressionSet(data);
             // two epochs: the task world's ~1.3k train comparisons are far fewer than InstructGPT's, so one is not enough;
             // more train the SFT model's knowledge away (issue 4's notes)
             report(trainer.run(JobKind.JOB_KIND_REWARD_MODEL, Map.of("epochs", "2"), Duration.ofHours(2),
@@ -112,6 +124,34 @@ public final class Pipeline {
         }
         evaluate(data);
         askRewardService();
+        if (settings.weeks() > 0 && settings.ppoIterations() > 0) {
+            try (TrainerClient trainer = new TrainerClient(trainerPort)) {
+                List<OnlineWeeks.Week> weeks = new OnlineWeeks(stack, OnlineWeeks.Settings.DEFAULT
+                        .withWeeks(settings.weeks()), out).run(trainer);
+                OnlineWeeks.table(weeks, out);
+                Path report = new rlhf.demo.report.OnlineReport(stack.modelStore(), data).write(weeks.stream()
+                        .map(w -> new rlhf.demo.report.OnlineReport.Judged(w.number(), w.servedBefore(),
+                                w.servedAfter(), w.judged().mean(), w.judged().decidedShare(), w.judged().wins(),
+                                w.judged().ties(), w.judged().losses())).toList());
+                out.accept("report: " + report + " (served at http://localhost:" + trainerPort + "/admin/report)");
+            }
+        }
+    }
+
+    /**
+     * The online iteration's frozen regression set: the labelers' comparisons of the test users, as they are now. A
+     * later reward model must still order them (the gate), whatever the weeks bring.
+     */
+    private void freezeRegressionSet(Path data) {
+        try {
+            List<String> test = Files.readAllLines(data.resolve(TaskWorldData.COMPARISONS)).stream()
+                    .filter(l -> l.contains("\"split\":\"test\"")).toList();
+            Files.write(data.resolve(TaskWorldData.REGRESSION), test);
+            out.accept("labeler: " + test.size() + " test users' comparisons frozen as the reward-model gate's "
+                    + "regression set (" + TaskWorldData.REGRESSION + ")");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**

@@ -39,6 +39,8 @@ public final class TaskWorldData {
     public static final String EVAL_PROMPTS = "eval-prompts.jsonl";
     /** Written later, from SFT answers ranked by a labeler (see rlhf.demo.pipeline.LabelerComparisons). */
     public static final String COMPARISONS = "comparisons.jsonl";
+    /** The reward-model gate's frozen regression set (the trainer's default name for it). */
+    public static final String REGRESSION = "regression-comparisons.jsonl";
 
     private final long seed;
 

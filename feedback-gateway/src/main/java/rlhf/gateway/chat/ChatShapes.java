@@ -73,12 +73,25 @@ public final class ChatShapes {
             String choice, List<Integer> likert, List<List<String>> labels) {
     }
 
-    /** A prompt for the labeling queue. */
-    public record QueuedPrompt(String userId, String text) {
+    /**
+     * A prompt for the labeling queue.
+     *
+     * @param models the models whose answers the task mixes ({@link QueuedPrompts#models()}); empty: the served policy
+     */
+    public record QueuedPrompt(String userId, String text, List<Model> models) {
+        public QueuedPrompt(String userId, String text) {
+            this(userId, text, List.of());
+        }
     }
 
-    /** Prompts to queue. */
-    public record QueuedPrompts(List<QueuedPrompt> prompts) {
+    /**
+     * Prompts to queue.
+     *
+     * @param models optional, up to 4 stored versions ({@code {"kind": "policy", "version": 7}}) whose answers each task
+     *               mixes in shuffled order, so labelers compare versions (what the Elo of versions is computed from);
+     *               absent: K answers of the served policy
+     */
+    public record QueuedPrompts(List<QueuedPrompt> prompts, List<Model> models) {
     }
 
     /** What queuing answered. */

@@ -96,6 +96,7 @@ public class LabelingQueue {
         if (body == null || body.prompts() == null || body.prompts().isEmpty()) {
             throw new InvalidInputException("prompts", "required: at least one {userId, text}");
         }
+        List<ChatShapes.Model> models = models(body.models());
         List<ChatShapes.QueuedPrompt> checked = new ArrayList<>();
         for (int i = 0; i < body.prompts().size(); i++) {
             ChatShapes.QueuedPrompt p = body.prompts().get(i);
@@ -105,13 +106,36 @@ public class LabelingQueue {
             }
             ComparisonRules.checkId(p.userId(), field + ".userId");
             ServedAnswers.text(p.text(), field + ".text", rules);
-            checked.add(p);
+            checked.add(new ChatShapes.QueuedPrompt(p.userId(), p.text(), models));
         }
         if (waiting() + checked.size() > config.maxQueued()) {
             throw new RateLimitedException("prompts", java.time.Duration.ofSeconds(60));
         }
         prompts.addAll(checked);
         return new ChatShapes.Queued(checked.size(), waiting());
+    }
+
+    /** The models a queue request names: at most 4 distinct, kind {@code policy} or {@code sft}, version ≥ 1. */
+    static List<ChatShapes.Model> models(List<ChatShapes.Model> given) {
+        if (given == null || given.isEmpty()) {
+            return List.of();
+        }
+        if (given.size() > 4) {
+            throw new InvalidInputException("models", "at most 4 models per task, got " + given.size());
+        }
+        for (int i = 0; i < given.size(); i++) {
+            ChatShapes.Model m = given.get(i);
+            if (m == null || m.kind() == null || !(m.kind().equals("policy") || m.kind().equals("sft"))) {
+                throw new InvalidInputException("models[" + i + "].kind", "required: policy or sft");
+            }
+            if (m.version() < 1) {
+                throw new InvalidInputException("models[" + i + "].version", "required: a stored version >= 1");
+            }
+        }
+        if (new java.util.HashSet<>(given).size() < given.size()) {
+            throw new InvalidInputException("models", "each model at most once");
+        }
+        return List.copyOf(given);
     }
 
     /** The next task for this labeler, or empty when nothing waits for it. */
@@ -138,12 +162,12 @@ public class LabelingQueue {
         }
         Prompt asked = Prompt.newBuilder().setText(prompt.text()).build();
         String digest = AnswerReferences.digest(asked);
-        return policy.answers(asked, k, null).map(response -> {
+        return answers(asked, k, prompt.models()).map(response -> {
             List<ChatShapes.ServedAnswer> answers = new ArrayList<>();
-            ModelRef model = response.getModel();
-            for (Completion c : response.getCompletionsList()) {
+            for (int i = 0; i < response.size(); i++) {
+                Completion c = response.get(i).getValue();
                 answers.add(ServedAnswers.served(references, new AnswerReferences.Served(taskId, prompt.userId(),
-                        c.getIndex(), model, digest, c.getText()), c.getFinishReason().name()));
+                        i, response.get(i).getKey(), digest, c.getText()), c.getFinishReason().name()));
             }
             boolean twice;
             synchronized (this) {
@@ -164,6 +188,39 @@ public class LabelingQueue {
             synchronized (this) {
                 prompts.addFirst(prompt); // the policy did not answer: the prompt waits for the next try
             }
+        });
+    }
+
+    /**
+     * K answers with the model of each: all from the served policy, or split as evenly as K allows across the named
+     * models (one Generate per model) and shuffled, so no position gives a model away.
+     */
+    private Uni<List<Map.Entry<ModelRef, Completion>>> answers(Prompt asked, int k, List<ChatShapes.Model> models) {
+        if (models.isEmpty()) {
+            return policy.answers(asked, k, null).map(r -> r.getCompletionsList().stream()
+                    .map(c -> Map.entry(r.getModel(), c)).toList());
+        }
+        List<Uni<List<Map.Entry<ModelRef, Completion>>>> calls = new ArrayList<>();
+        for (int m = 0; m < models.size(); m++) {
+            int n = k / models.size() + (m < k % models.size() ? 1 : 0);
+            if (n == 0) {
+                continue;
+            }
+            ModelRef ref = ModelRef.newBuilder().setKind(models.get(m).kind().equals("sft")
+                    ? rlhf.common.v1.ModelKind.MODEL_KIND_SFT : rlhf.common.v1.ModelKind.MODEL_KIND_POLICY)
+                    .setVersion(models.get(m).version()).build();
+            calls.add(policy.answers(asked, n, null, ref).map(r -> r.getCompletionsList().stream()
+                    .map(c -> Map.entry(r.getModel(), c)).toList()));
+        }
+        long seed;
+        synchronized (this) {
+            seed = random.nextLong();
+        }
+        return Uni.join().all(calls).andFailFast().map(parts -> {
+            List<Map.Entry<ModelRef, Completion>> all = new ArrayList<>();
+            parts.forEach(all::addAll);
+            java.util.Collections.shuffle(all, new java.util.Random(seed));
+            return all;
         });
     }
 

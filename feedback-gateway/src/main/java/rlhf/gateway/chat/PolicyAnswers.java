@@ -9,6 +9,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import rlhf.common.v1.ModelRef;
 import rlhf.common.v1.Prompt;
 import rlhf.common.v1.SamplingParams;
 import rlhf.gateway.config.GatewayConfig;
@@ -37,6 +38,12 @@ public class PolicyAnswers {
     /** {@code n} whole answers to {@code prompt}, with the model that produced them. */
     public Uni<GenerateResponse> answers(Prompt prompt, int n, Long seed) {
         return stub().generate(request(prompt, n, seed)).onFailure().transform(PolicyAnswers::failure);
+    }
+
+    /** {@code n} whole answers of a named stored version (labeling tasks that compare versions). */
+    public Uni<GenerateResponse> answers(Prompt prompt, int n, Long seed, ModelRef model) {
+        return stub().generate(request(prompt, n, seed).toBuilder().setModel(model).build()).onFailure()
+                .transform(PolicyAnswers::failure);
     }
 
     /** {@code n} answers to {@code prompt}, token by token (the chunks of all answers interleaved). */

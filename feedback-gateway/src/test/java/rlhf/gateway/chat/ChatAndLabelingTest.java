@@ -2,8 +2,9 @@ package rlhf.gateway.chat;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +35,7 @@ class ChatAndLabelingTest {
     static final String FRONTEND = "test-frontend-key-0000000001";
     static final String LABELER_1 = "test-labeler-key-00000000001";
     static final String LABELER_2 = "test-labeler-key-00000000002";
+    static final String LABELER_3 = "test-labeler-key-00000000003";
     static final String ADMIN = "test-admin-key-000000000001";
 
     @BeforeEach
@@ -221,6 +223,35 @@ class ChatAndLabelingTest {
         String other = as(LABELER_2).body(ranking(second, List.of(List.of(0, 1), List.of(2), List.of(3, 4)), null))
                 .post("/v1/labeling/tasks/" + taskId + "/ranking").then().statusCode(202).extract().path("comparisonId");
         assertThat(other).isEqualTo(taskId + ":labeler-2");
+    }
+
+    @Test
+    void aTaskCanMixTheAnswersOfNamedVersionsSoLabelersCompareThem() throws Exception {
+        as(ADMIN).body(Map.of("prompts", List.of(Map.of("userId", "user-m", "text", "Name 3 colors.")),
+                "models", List.of(Map.of("kind", "policy", "version", 9), Map.of("kind", "sft", "version", 1))))
+                .post("/v1/labeling/prompts").then().statusCode(202);
+        JsonPath task = as(LABELER_3).get("/v1/labeling/tasks/next").then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> models = task.getList("answers.model");
+        assertThat(models).hasSize(5).containsOnly(Map.of("kind", "policy", "version", 9),
+                Map.of("kind", "sft", "version", 1));
+        assertThat(models.stream().filter(m -> m.get("kind").equals("policy")).count()).isEqualTo(3); // 5 = 3 + 2
+        String id = as(LABELER_3).body(ranking(task, List.of(List.of(0, 1), List.of(2), List.of(3, 4)), null))
+                .post("/v1/labeling/tasks/" + task.getString("taskId") + "/ranking").then().statusCode(202)
+                .extract().path("comparisonId");
+        Comparison c = ComparisonTopic.lastOrNull(id);
+        assertThat(c.getAnswersList()).extracting(a -> a.getModel().getVersion())
+                .containsExactlyElementsOf(models.stream().map(m -> ((Number) m.get("version")).longValue()).toList());
+        // the test profile doubles every task: the second labeler closes it, so no other test meets it
+        JsonPath second = as(LABELER_2).get("/v1/labeling/tasks/next").then().statusCode(200).extract().jsonPath();
+        assertThat(second.getString("taskId")).isEqualTo(task.getString("taskId"));
+        as(LABELER_2).body(ranking(second, List.of(List.of(0), List.of(1, 2, 3, 4)), null))
+                .post("/v1/labeling/tasks/" + task.getString("taskId") + "/ranking").then().statusCode(202);
+
+        for (Object bad : List.of(List.of(Map.of("kind", "reward", "version", 1)), List.of(Map.of("kind", "policy",
+                "version", 0)), List.of(Map.of("kind", "policy", "version", 2), Map.of("kind", "policy", "version", 2)))) {
+            as(ADMIN).body(Map.of("prompts", List.of(Map.of("userId", "user-m", "text", "Hi")), "models", bad))
+                    .post("/v1/labeling/prompts").then().statusCode(400).body("field", startsWith("models"));
+        }
     }
 
     static Map<String, Object> ranking(JsonPath task, List<List<Integer>> tiers, String labelerId) {

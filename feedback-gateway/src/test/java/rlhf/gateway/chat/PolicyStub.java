@@ -64,7 +64,9 @@ public class PolicyStub implements QuarkusTestResourceLifecycleManager {
             if (refused(request, out)) {
                 return;
             }
-            GenerateResponse.Builder r = GenerateResponse.newBuilder().setModel(MODEL);
+            // a named version answers as itself (a labeling task that compares versions), else the served one
+            GenerateResponse.Builder r = GenerateResponse.newBuilder()
+                    .setModel(request.hasModel() ? request.getModel() : MODEL);
             for (int i = 0; i < Math.max(1, request.getN()); i++) {
                 r.addCompletions(Completion.newBuilder().setIndex(i).setText(text(i))
                         .setFinishReason(FinishReason.FINISH_REASON_END_OF_TEXT));

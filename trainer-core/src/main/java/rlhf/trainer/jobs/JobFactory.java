@@ -4,6 +4,10 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import rlhf.model.store.CheckpointStore;
+import rlhf.trainer.jobs.online.ComparisonSnapshots;
+import rlhf.trainer.jobs.online.OnlineConnections;
+import rlhf.trainer.jobs.online.OnlineIterationJob;
+import rlhf.trainer.jobs.online.OnlineParameters;
 import rlhf.trainer.jobs.ppo.PpoConnections;
 import rlhf.trainer.jobs.ppo.PpoJob;
 import rlhf.trainer.jobs.ppo.PpoParameters;
@@ -23,6 +27,7 @@ public final class JobFactory {
     private final CheckpointStore store;
     private final Path dataDirectory;
     private final PpoConnections ppo;
+    private final OnlineConnections online;
 
     /** A factory whose PPO jobs fail their precondition check: they need Kafka. */
     public JobFactory(CheckpointStore store, Path dataDirectory) {
@@ -31,9 +36,18 @@ public final class JobFactory {
 
     /** @param ppo the rollout exchange and announcer of PPO jobs; null when no Kafka cluster is configured */
     public JobFactory(CheckpointStore store, Path dataDirectory, PpoConnections ppo) {
+        this(store, dataDirectory, ppo, null);
+    }
+
+    /**
+     * @param ppo       the rollout exchange and announcer of PPO jobs; null when no Kafka cluster is configured
+     * @param snapshots the human comparisons of the online iteration; null when no Kafka cluster is configured
+     */
+    public JobFactory(CheckpointStore store, Path dataDirectory, PpoConnections ppo, ComparisonSnapshots snapshots) {
         this.store = store;
         this.dataDirectory = dataDirectory;
         this.ppo = ppo;
+        this.online = ppo == null || snapshots == null ? null : new OnlineConnections(snapshots, ppo);
     }
 
     /** @throws InvalidParameterException naming the first bad or unknown parameter */
@@ -44,6 +58,8 @@ public final class JobFactory {
             case SFT -> new SftJob(store, SftParameters.read(p, dataDirectory), p.resolved());
             case REWARD_MODEL -> new RewardModelJob(store, RewardModelParameters.read(p, dataDirectory), p.resolved());
             case PPO -> new PpoJob(store, PpoParameters.read(p, dataDirectory), p.resolved(), ppo);
+            case ONLINE_ITERATION -> new OnlineIterationJob(store, OnlineParameters.read(p, dataDirectory),
+                    p.resolved(), online, this).validated();
         };
         p.rejectUnknown();
         return job;
@@ -60,8 +76,14 @@ public final class JobFactory {
             case SFT -> SftParameters.read(p, dataDirectory);
             case REWARD_MODEL -> RewardModelParameters.read(p, dataDirectory);
             case PPO -> PpoParameters.read(p, dataDirectory);
+            case ONLINE_ITERATION -> OnlineParameters.read(p, dataDirectory);
         }
         return p.resolved();
+    }
+
+    /** Where data files are looked up by conventional name. */
+    public Path dataDirectory() {
+        return dataDirectory;
     }
 
     public CheckpointStore store() {

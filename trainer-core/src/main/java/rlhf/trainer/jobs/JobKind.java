@@ -11,9 +11,15 @@ public enum JobKind {
     /** Reward model from an SFT model on ranked comparisons → {@code reward}. */
     REWARD_MODEL,
     /** InstructGPT's RL stage: PPO against the reward model with a KL penalty to the SFT policy → {@code policy}. */
-    PPO;
+    PPO,
+    /**
+     * hh-rlhf's iterated online RLHF, one week: snapshot of the human comparisons → reward model on old + new behind
+     * its gate → PPO from the serving policy → the policy gate → one announced {@code policy} version (the promoted
+     * candidate, or the champion again).
+     */
+    ONLINE_ITERATION;
 
-    /** {@code pretrain}, {@code sft}, {@code reward_model}, {@code ppo}: the bounded tag value of metrics and the created-by name. */
+    /** {@code pretrain}, {@code sft}, {@code reward_model}, {@code ppo}, {@code online_iteration}: the bounded tag value of metrics and the created-by name. */
     public String tag() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -24,10 +30,13 @@ public enum JobKind {
         if (normalized.equals("RM") || normalized.equals("REWARD")) {
             return REWARD_MODEL;
         }
+        if (normalized.equals("ONLINE")) {
+            return ONLINE_ITERATION;
+        }
         try {
             return valueOf(normalized);
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException("kind", "must be PRETRAIN, SFT, REWARD_MODEL or PPO, got '" + name + "'");
+            throw new InvalidParameterException("kind", "must be PRETRAIN, SFT, REWARD_MODEL, PPO or ONLINE_ITERATION, got '" + name + "'");
         }
     }
 }

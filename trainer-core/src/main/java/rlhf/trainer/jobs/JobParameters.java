@@ -90,6 +90,33 @@ public final class JobParameters {
         return path;
     }
 
+    /** An optional file: the parameter as a path, or null when it is absent or blank (recorded as ""). */
+    public Path optionalFile(String key) {
+        String raw = given.get(key);
+        if (raw == null || raw.isBlank()) {
+            resolved.put(key, "");
+            return null;
+        }
+        Path path = Path.of(raw.trim());
+        resolved.put(key, path.toString());
+        return path;
+    }
+
+    /**
+     * Every given key that starts with {@code prefix}, the prefix removed (e.g. {@code rm.likelihood-weight} →
+     * {@code likelihood-weight}): parameters handed on to a job that this one runs; its own check validates them.
+     */
+    public Map<String, String> prefixed(String prefix) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(given.keySet())) {
+            if (key.startsWith(prefix) && key.length() > prefix.length()) {
+                out.put(key.substring(prefix.length()), given.get(key));
+                resolved.put(key, given.get(key));
+            }
+        }
+        return out;
+    }
+
     /** Fails on the first given key that no read asked for. */
     public void rejectUnknown() {
         for (String key : new TreeSet<>(given.keySet())) {

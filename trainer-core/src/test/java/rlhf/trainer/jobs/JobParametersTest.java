@@ -47,7 +47,10 @@ class JobParametersTest {
         assertThat(JobKind.parse("JOB_KIND_SFT")).isEqualTo(JobKind.SFT);
         assertThat(JobKind.parse("ppo")).isEqualTo(JobKind.PPO);
         assertThat(JobKind.parse("JOB_KIND_PPO")).isEqualTo(JobKind.PPO);
-        assertThatThrownBy(() -> JobKind.parse("online-iteration")).hasMessageContaining("'kind'");
+        assertThat(JobKind.parse("online-iteration")).isEqualTo(JobKind.ONLINE_ITERATION);
+        assertThat(JobKind.parse("online")).isEqualTo(JobKind.ONLINE_ITERATION);
+        assertThat(JobKind.parse("JOB_KIND_ONLINE_ITERATION")).isEqualTo(JobKind.ONLINE_ITERATION);
+        assertThatThrownBy(() -> JobKind.parse("offline")).hasMessageContaining("'kind'");
     }
 
     @Test

@@ -118,6 +118,15 @@ public final class ComparisonSnapshot {
         }
     }
 
+    /** The online iteration's snapshots of the comparisons on the cluster at {@code bootstrapServers}. */
+    public static rlhf.trainer.jobs.online.ComparisonSnapshots source(String bootstrapServers) {
+        return (dir, maxPromptsPerUser) -> {
+            Manifest m = new ComparisonSnapshot(bootstrapServers, maxPromptsPerUser).take(dir);
+            return new rlhf.trainer.jobs.online.ComparisonSnapshots.Snapshot(dir.resolve(m.file()),
+                    dir.resolve(MANIFEST), m.records(), m.counts());
+        };
+    }
+
     /** Reads a manifest written by {@link #take}. */
     public static Manifest readManifest(Path file) {
         try {

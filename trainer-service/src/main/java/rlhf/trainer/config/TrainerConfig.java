@@ -48,4 +48,27 @@ public interface TrainerConfig {
     @WithDefault("trainer-ppo")
     @NotBlank
     String ppoGroupId();
+
+    /** The weekly online iteration. */
+    Online online();
+
+    /** When and how the scheduled online iteration runs. */
+    interface Online {
+        /**
+         * Quartz-style cron of the scheduled {@code ONLINE_ITERATION} (seconds first), in {@link #timeZone()}; {@code off}
+         * disables it. Default: Mondays 03:00. A run that finds another job running is skipped, not queued, and a run
+         * missed while the trainer was down is not made up: the next one takes every comparison since.
+         */
+        @WithDefault("0 0 3 ? * MON")
+        @NotBlank
+        String cron();
+
+        /** Time zone of {@link #cron()}. */
+        @WithDefault("UTC")
+        @NotBlank
+        String timeZone();
+
+        /** Parameters of the scheduled job (the keys of {@code POST /admin/jobs}); every default when empty. */
+        java.util.Map<String, String> parameters();
+    }
 }

@@ -7,7 +7,6 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import rlhf.service.NotYetImplemented;
 import rlhf.trainer.jobs.InvalidParameterException;
 import rlhf.trainer.jobs.JobKind;
 import rlhf.trainer.jobs.JobPreconditionException;
@@ -62,11 +61,9 @@ public class TrainerGrpcService implements TrainerService {
             case JOB_KIND_SFT -> JobKind.SFT;
             case JOB_KIND_REWARD_MODEL -> JobKind.REWARD_MODEL;
             case JOB_KIND_PPO -> JobKind.PPO;
-            case JOB_KIND_ONLINE_ITERATION -> throw NotYetImplemented.rpc(
-                    TrainerServiceGrpc.getStartJobMethod().getFullMethodName() + " with kind " + kind,
-                    "the online-iteration issue");
+            case JOB_KIND_ONLINE_ITERATION -> JobKind.ONLINE_ITERATION;
             default -> throw new InvalidParameterException("kind", "required: JOB_KIND_PRETRAIN, JOB_KIND_SFT, "
-                    + "JOB_KIND_REWARD_MODEL or JOB_KIND_PPO, got " + kind);
+                    + "JOB_KIND_REWARD_MODEL, JOB_KIND_PPO or JOB_KIND_ONLINE_ITERATION, got " + kind);
         };
     }
 

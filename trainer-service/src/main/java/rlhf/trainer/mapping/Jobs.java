@@ -36,6 +36,7 @@ public final class Jobs {
             case SFT -> rlhf.trainer.v1.JobKind.JOB_KIND_SFT;
             case REWARD_MODEL -> rlhf.trainer.v1.JobKind.JOB_KIND_REWARD_MODEL;
             case PPO -> rlhf.trainer.v1.JobKind.JOB_KIND_PPO;
+            case ONLINE_ITERATION -> rlhf.trainer.v1.JobKind.JOB_KIND_ONLINE_ITERATION;
         };
     }
 

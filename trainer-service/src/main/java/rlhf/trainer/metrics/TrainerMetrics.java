@@ -30,6 +30,8 @@ import rlhf.trainer.jobs.StepProgress;
  * <li>{@code rlhf.ppo.time{phase}} (timer, one record per iteration, wall-clock): {@code generation} and
  * {@code scoring} (the trainer's wait for the rollouts, split in the proportion the workers reported), {@code reference} (recomputed log-probs, SFT reference and values), {@code update}
  * (the PPO epochs)</li>
+ * <li>{@code rlhf.online.scheduled{outcome}} (counter): triggers of the weekly online iteration, {@code started},
+ * {@code skipped_busy} (another job was running) or {@code refused} (bad parameters or a missing input)</li>
  * </ul>
  */
 @ApplicationScoped
@@ -44,7 +46,10 @@ public class TrainerMetrics {
     private final Map<String, Counter> ppoCounters = new java.util.HashMap<>();
     private final Map<String, Timer> ppoTimers = new java.util.HashMap<>();
 
+    private final MeterRegistry registry;
+
     public TrainerMetrics(MeterRegistry registry) {
+        this.registry = registry;
         for (JobKind kind : JobKind.values()) {
             loss.put(kind, gauge(registry, "rlhf.train.loss", "training loss of the latest step", kind));
             tokensPerSecond.put(kind, gauge(registry, "rlhf.train.tokens.per.second",
@@ -114,5 +119,11 @@ public class TrainerMetrics {
         } else if (ppoTimers.containsKey(name)) {
             ppoTimers.get(name).record(java.time.Duration.ofNanos(Math.round(value * 1e9)));
         }
+    }
+
+    /** One trigger of the scheduled online iteration and what it did. */
+    public void scheduledOnline(String outcome) {
+        Counter.builder("rlhf.online.scheduled").description("triggers of the weekly online iteration")
+                .tag("outcome", outcome).register(registry).increment();
     }
 }

@@ -35,9 +35,8 @@ public class JobResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public RestResponse<JobView> start(StartJobBody body) {
         if (body == null || body.kind() == null || body.kind().isBlank()) {
-            throw new InvalidParameterException("kind", "required: PRETRAIN, SFT, REWARD_MODEL or PPO");
+            throw new InvalidParameterException("kind", "required: PRETRAIN, SFT, REWARD_MODEL, PPO or ONLINE_ITERATION");
         }
-        JobKinds.rejectLaterKinds(body.kind());
         JobView job = JobView.of(runner.start(JobKind.parse(body.kind()), strings(body.parameters())));
         return RestResponse.status(RestResponse.Status.ACCEPTED, job);
     }

@@ -24,6 +24,7 @@ import rlhf.trainer.jobs.JobKind;
 import rlhf.trainer.jobs.JobResult;
 import rlhf.trainer.jobs.TrainingJob;
 import rlhf.trainer.jobs.ppo.PpoConnections;
+import rlhf.trainer.kafka.ComparisonSnapshot;
 import rlhf.trainer.kafka.KafkaRolloutExchange;
 import rlhf.trainer.kafka.ModelVersions;
 import rlhf.trainer.messaging.ModelVersionPublisher;
@@ -58,7 +59,7 @@ public class JobRunner {
                 () -> new KafkaRolloutExchange(kafka.bootstrapServers(), config.ppoGroupId(), config.announceTimeout()),
                 result -> announcer.announce(ModelVersions.of(result)));
         this.factory = new JobFactory(new CheckpointStore(Path.of(config.modelStore())), Path.of(config.dataDir()),
-                ppo);
+                ppo, ComparisonSnapshot.source(kafka.bootstrapServers()));
         this.announcer = announcer;
         this.metrics = metrics;
         this.config = config;

@@ -175,7 +175,8 @@ public final class PpoJob implements TrainingJob {
                 run.datasets(), metrics.values(), List.of(metrics.line(p.iterations())));
         long offset = connections.announcer().announce(published);
         run.exchange().commit(); // only now: a run that dies before this line re-reads these rollouts
-        run.monitor().log(metrics.line(p.iterations()) + " | announced at offset " + offset);
+        run.monitor().log(metrics.line(p.iterations()) + (offset < 0 ? " | a candidate: not announced"
+                : " | announced at offset " + offset));
         return published;
     }
 

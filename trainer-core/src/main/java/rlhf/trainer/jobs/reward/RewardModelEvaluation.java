@@ -21,7 +21,7 @@ import rlhf.trainer.algo.PreferenceCalibration;
  * and the reward model's accuracy against the rubric's own (noise-free) order of the same pairs, which is what the
  * labelers' noise hides and what the policy will be optimised for.
  */
-final class RewardModelEvaluation {
+public final class RewardModelEvaluation {
 
     private static final int SCORE_BATCH = 64;
 
@@ -71,6 +71,27 @@ final class RewardModelEvaluation {
     }
 
     private RewardModelEvaluation() {
+    }
+
+    /** Pairwise accuracy and expected calibration error of a reward model on some comparisons, and their pairs. */
+    public record Quality(double accuracy, double ece, long pairs) {
+    }
+
+    /**
+     * How well {@code model} orders {@code comparisons} (e.g. the newest week's, where the policy now lives): NaN
+     * accuracy and ECE when they hold no pair.
+     */
+    public static Quality quality(GptModel model, rlhf.model.tokenizer.TextTokenizer tokenizer,
+            List<rlhf.trainer.data.RankedComparison> comparisons, int bins) {
+        List<EncodedComparison> encoded = comparisons.stream()
+                .map(c -> EncodedComparison.encode(c, tokenizer, model.config().contextLength()))
+                .filter(c -> !c.pairs().isEmpty()).toList();
+        if (encoded.isEmpty()) {
+            return new Quality(Double.NaN, Double.NaN, 0);
+        }
+        Result r = evaluate(model, encoded, bins);
+        return new Quality(r.calibration().pairwiseAccuracy(), r.calibration().expectedCalibrationError(),
+                r.calibration().pairs());
     }
 
     static Result evaluate(GptModel model, List<EncodedComparison> comparisons, int bins) {

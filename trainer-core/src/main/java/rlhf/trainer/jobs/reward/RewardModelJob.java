@@ -22,6 +22,7 @@ import rlhf.trainer.data.DatasetRef;
 import rlhf.trainer.data.JsonlFile;
 import rlhf.trainer.data.RankedComparison;
 import rlhf.trainer.data.Split;
+import rlhf.trainer.jobs.GateRefusedException;
 import rlhf.trainer.jobs.JobKind;
 import rlhf.trainer.jobs.JobMonitor;
 import rlhf.trainer.jobs.JobPreconditionException;
@@ -67,6 +68,10 @@ public final class RewardModelJob implements TrainingJob {
         if (!Files.isRegularFile(p.comparisons())) {
             throw new JobPreconditionException("comparisons not found: " + p.comparisons() + " (parameter 'data')");
         }
+        if (p.humanComparisons() != null && !Files.isRegularFile(p.humanComparisons())) {
+            throw new JobPreconditionException("comparisons not found: " + p.humanComparisons()
+                    + " (parameter 'human-data')");
+        }
         if (p.gate().enabled() && !Files.isRegularFile(p.gate().regression())) {
             throw new JobPreconditionException("the gate's regression set not found: " + p.gate().regression()
                     + " (parameter 'gate-regression')");
@@ -81,8 +86,13 @@ public final class RewardModelJob implements TrainingJob {
     @Override
     public JobResult run(JobMonitor monitor) {
         checkPreconditions();
-        List<RankedComparison> comparisons = RankedComparison.read(p.comparisons());
-        DatasetRef dataset = JsonlFile.reference(p.comparisons(), comparisons.size());
+        List<RankedComparison> comparisons = new ArrayList<>(RankedComparison.read(p.comparisons()));
+        List<DatasetRef> datasets = new ArrayList<>(List.of(JsonlFile.reference(p.comparisons(), comparisons.size())));
+        if (p.humanComparisons() != null) {
+            List<RankedComparison> human = RankedComparison.read(p.humanComparisons());
+            comparisons.addAll(human);
+            datasets.add(JsonlFile.reference(p.humanComparisons(), human.size()));
+        }
         try (LoadedCheckpoint loaded = CheckpointInputs.load(store, ModelStoreLayout.SFT, p.sftVersion());
                 GptModel rewardModel = p.likelihoodWeight() > 0
                         ? loaded.model().withRewardLikelihood(p.likelihoodWeight()) : null) {
@@ -91,7 +101,8 @@ public final class RewardModelJob implements TrainingJob {
                     : new LoadedCheckpoint(loaded.checkpoint(), rewardModel, loaded.tokenizer());
             Splits splits = encode(comparisons, start.tokenizer(), start.model().config().contextLength());
             if (splits.train().isEmpty()) {
-                throw new JobPreconditionException("no split=train comparisons in " + p.comparisons());
+                throw new JobPreconditionException("no split=train comparisons in " + p.comparisons()
+                        + (p.humanComparisons() == null ? "" : " or " + p.humanComparisons()));
             }
             monitor.log(String.format(Locale.ROOT, "rm: from %s, %,d train / %,d validation / %,d test comparisons",
                     start.checkpoint().id(), splits.train().size(), splits.validation().size(), splits.test().size()));
@@ -107,15 +118,15 @@ public final class RewardModelJob implements TrainingJob {
                 uncalibrated(start.model(), splits, metrics, report);
                 try (GptModel calibrated = calibrate(start.model(), splits.validation(), metrics, report)) {
                     return evaluateAndPublish(new LoadedCheckpoint(start.checkpoint(), calibrated, start.tokenizer()),
-                            splits, dataset, metrics, report, monitor);
+                            splits, datasets, metrics, report, monitor);
                 }
             }
-            return evaluateAndPublish(start, splits, dataset, metrics, report, monitor);
+            return evaluateAndPublish(start, splits, datasets, metrics, report, monitor);
         }
     }
 
     /** Evaluates {@code rm} (the trained model, under its SFT parent's checkpoint) and publishes it. */
-    private JobResult evaluateAndPublish(LoadedCheckpoint rm, Splits splits, DatasetRef dataset,
+    private JobResult evaluateAndPublish(LoadedCheckpoint rm, Splits splits, List<DatasetRef> datasets,
             Map<String, Double> metrics, List<String> report, JobMonitor monitor) {
         evaluate(rm, splits, metrics, report, monitor);
         if (p.gate().enabled()) {
@@ -123,7 +134,7 @@ public final class RewardModelJob implements TrainingJob {
         }
         report.forEach(monitor::log);
         return Publication.publish(store, kind(), ModelStoreLayout.REWARD, rm.model(), rm.tokenizer(),
-                List.of(rm.checkpoint().id()), List.of(dataset), metrics, report);
+                List.of(rm.checkpoint().id()), datasets, metrics, report);
     }
 
     /**
@@ -152,7 +163,7 @@ public final class RewardModelJob implements TrainingJob {
         });
         report.add("rm gate: " + decision.summary());
         if (!decision.promote()) {
-            throw new JobPreconditionException("reward-model gate: " + decision.summary() + "; nothing published");
+            throw new GateRefusedException("reward-model gate: " + decision.summary() + "; nothing published");
         }
     }
 
@@ -265,6 +276,18 @@ public final class RewardModelJob implements TrainingJob {
             metrics.put(prefix + "ece", r.calibration().expectedCalibrationError());
             metrics.put(prefix + "loss", r.loss());
             metrics.put(prefix + "pairs", (double) r.calibration().pairs());
+            if (set.getKey().equals("test")) { // the reliability diagram of the held-out users, for reports
+                List<rlhf.trainer.algo.PreferenceCalibration.Bin> bins = r.calibration().bins();
+                for (int b = 0; b < bins.size(); b++) {
+                    if (bins.get(b).count() == 0) {
+                        continue;
+                    }
+                    String bin = String.format(Locale.ROOT, "%sbin.%02d.", prefix, b);
+                    metrics.put(bin + "pairs", (double) bins.get(b).count());
+                    metrics.put(bin + "predicted", bins.get(b).meanPredicted());
+                    metrics.put(bin + "observed", bins.get(b).observed());
+                }
+            }
             if (!Double.isNaN(r.oracleAccuracy())) {
                 metrics.put(prefix + "rubric_accuracy", r.oracleAccuracy());
                 metrics.put(prefix + "accuracy_vs_rubric", r.accuracyVsRubric());

@@ -13,6 +13,8 @@ import rlhf.trainer.jobs.training.OptimizerParameters;
  * knowledge away faster than the head learns (0.885 after 2 epochs at 3e-4, 0.871 after 4).
  *
  * @param comparisons JSONL ranked comparisons (K answers, tiers best first)
+ * @param humanComparisons {@code human-data}: a second comparisons file trained on beside {@code data} (the online
+ *        iteration's snapshot of the human comparisons: old + new), recorded as its own data set; null = none
  * @param sftVersion the SFT model to start from; 0 = the newest
  * @param promptsPerBatch comparisons per step; each is one batched forward of its K answers
  * @param calibrationBins bins of the reliability table
@@ -25,7 +27,7 @@ import rlhf.trainer.jobs.training.OptimizerParameters;
  * @param labelSmoothing ε of the conservative ranking loss ({@link rlhf.trainer.algo.PairwiseRankingLoss}): the
  *        assumed rate of flipped labels; 0 = InstructGPT's eq. 1
  */
-public record RewardModelParameters(Path comparisons, int sftVersion, int epochs, int promptsPerBatch, int maxSteps,
+public record RewardModelParameters(Path comparisons, Path humanComparisons, int sftVersion, int epochs, int promptsPerBatch, int maxSteps,
         OptimizerParameters optimizer, long seed, int calibrationBins, boolean robustnessCheck,
         RobustnessParameters robustness, boolean calibrate, float likelihoodWeight,
         float labelSmoothing, Gate gate) {
@@ -49,6 +51,7 @@ public record RewardModelParameters(Path comparisons, int sftVersion, int epochs
     public static RewardModelParameters read(JobParameters p, Path dataDirectory) {
         return new RewardModelParameters(
                 p.dataFile("data", dataDirectory, COMPARISONS_FILE),
+                p.optionalFile("human-data"),
                 p.intIn("sft-version", 0, 0, Integer.MAX_VALUE),
                 p.intIn("epochs", 1, 1, 1000),
                 p.intIn("prompts-per-batch", 8, 1, 1024),

@@ -32,4 +32,11 @@ public final class CheckpointInputs {
             throw new JobPreconditionException(e.getMessage());
         }
     }
+
+    /** The newest policy, or the newest SFT model while no policy exists (what a policy-service serves). */
+    public static rlhf.model.store.Checkpoint latestPolicyOrSft(CheckpointStore store) {
+        return store.latest(rlhf.wire.ModelStoreLayout.POLICY).or(() -> store.latest(rlhf.wire.ModelStoreLayout.SFT))
+                .orElseThrow(() -> new rlhf.trainer.jobs.JobPreconditionException("no policy and no SFT model in the "
+                        + "store: run an SFT job first"));
+    }
 }
