@@ -110,15 +110,7 @@ public final class Evaluation {
 
     /** The 95% Wilson score interval of {@code successes} out of {@code n} ({NaN, NaN} for n = 0). */
     static double[] wilson(int successes, int n) {
-        if (n == 0) {
-            return new double[] {Double.NaN, Double.NaN};
-        }
-        double z = 1.959963984540054;
-        double p = (double) successes / n;
-        double denominator = 1 + z * z / n;
-        double centre = (p + z * z / (2.0 * n)) / denominator;
-        double half = z / denominator * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n));
-        return new double[] {Math.max(0, centre - half), Math.min(1, centre + half)};
+        return rlhf.trainer.algo.WilsonInterval.of(successes, n);
     }
 
     /** Exact two-sided McNemar test: P(a count this far from (b + c)/2 under Binomial(b + c, ½)), capped at 1. */

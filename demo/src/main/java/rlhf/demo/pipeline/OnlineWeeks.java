@@ -47,12 +47,13 @@ public final class OnlineWeeks {
      * @param chats          chat requests with two answers per week, each followed by the user's preference
      * @param labeling       prompts queued for the labelers per week
      * @param ppoIterations  PPO iterations of each week's online iteration
-     * @param judgePrompts   fresh held-out prompts of the outside judge after each week
+     * @param judgePrompts   held-out prompts (never trained on, drawn with a seed training never used) of the outside
+     *                       judge after each week
      * @param preferenceFlip the chat users' probability of flipping their preference
      */
     public record Settings(int weeks, int chats, int labeling, int ppoIterations, int judgePrompts, double preferenceFlip,
             long seed) {
-        public static final Settings DEFAULT = new Settings(2, 150, 40, 5, 300, 0.1, 1);
+        public static final Settings DEFAULT = new Settings(2, 150, 40, 10, 1000, 0.1, 1);
 
         public Settings withWeeks(int weeks) {
             return new Settings(weeks, chats, labeling, ppoIterations, judgePrompts, preferenceFlip, seed);
@@ -119,10 +120,12 @@ public final class OnlineWeeks {
                 + "labeler rankings (%.1f min)", number, preferences[0], preferences[1], ranked, minutes(started)));
         long iteration = System.nanoTime();
 
-        // two epochs, as the pipeline's first reward model had: the gate compares the challenger with it
+        // the week's challenger continues from the champion on the new comparisons, 4 times as many replayed old
+        // train comparisons and every human one, 2 epochs: a few hundred comparisons instead of retraining on all
+        // 1.4k from SFT (hh-rlhf's way, the job's default), so that two weeks fit the main job's budget
         Job job = trainer.run(JobKind.JOB_KIND_ONLINE_ITERATION, Map.of("ppo-iterations",
                 Integer.toString(settings.ppoIterations()), "ppo-seed", Long.toString(settings.seed() + number),
-                "rm-epochs", "2"),
+                "rm-init", "champion", "rm-replay", "4", "rm-epochs", "2"),
                 Duration.ofHours(1), line -> out.accept("  " + line));
         Map<String, Double> m = job.getPublished(0).getMetricsMap();
         String after = "policy/v" + job.getPublished(0).getVersion();

@@ -138,11 +138,17 @@ public final class VersionEvaluation {
 
     /** As {@link #run(Path, Path, int, Options)}, printing to {@code log}. */
     public static BothSettings run(Path data, Path out, int limit, Options options, PrintStream log) {
+        return run(data, out, limit, options, log, true);
+    }
+
+    /** As {@link #run(Path, Path, int, Options, PrintStream)}; {@code greedyToo} false: the primary setting alone. */
+    public static BothSettings run(Path data, Path out, int limit, Options options, PrintStream log,
+            boolean greedyToo) {
         List<String> prompts = Jsonl.read(data.resolve(TaskWorldData.EVAL_PROMPTS), PromptRecord.class).stream()
                 .map(PromptRecord::prompt).limit(limit).toList();
         Report primary = evaluate(options, prompts, log);
         Report greedy = null;
-        if (options.settings().temperature() > 0) {
+        if (greedyToo && options.settings().temperature() > 0) {
             PolicyEvaluator.Settings s = options.settings();
             greedy = evaluate(new Options(options.store(), options.versions(), options.sftVersion(),
                     options.rewardVersion(), new PolicyEvaluator.Settings(0f, s.seed(), s.maxNewTokens(), s.batchSize())),

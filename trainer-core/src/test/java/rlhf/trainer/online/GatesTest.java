@@ -65,4 +65,21 @@ class GatesTest {
         // All ties: win rate 0.5 but nothing decided
         assertThat(gate.judge("p", 0.1, List.of(new PolicyGate.Judged("rm", 5, 90, 5))).promote()).isFalse();
     }
+
+    @Test
+    void theDecidedShareMustBeShownBetterThanEven() {
+        PolicyGate gate = new PolicyGate(new PolicyGate.Settings(2.0, 0.5, 20, 0.5));
+        // 30 wins, 20 losses: p = 0.6, n = 50, Wilson (p + z²/2n ± z√(p(1−p)/n + z²/4n²)) / (1 + z²/n):
+        // centre 0.638416 / 1.076832 = 0.59287, half 1.96 · 0.0720011 / 1.076832 = 0.13105 → [0.46182, 0.72392]
+        PolicyGate.Judged close = new PolicyGate.Judged("reward/v2", 30, 50, 20);
+        assertThat(close.decidedInterval()[0]).isCloseTo(0.46182, within(1e-4));
+        assertThat(close.decidedInterval()[1]).isCloseTo(0.72392, within(1e-4));
+        GateDecision refused = gate.judge("policy/v40", 0.5, List.of(close));
+        assertThat(refused.promote()).as("win rate 0.55 passes, the lower bound 0.462 does not").isFalse();
+        assertThat(refused.reasons()).singleElement().asString().contains("decided share 0.600 [0.462, 0.724]");
+        // 60 wins, 20 losses: p = 0.75, n = 80 → lower bound 0.738545 − 0.093394 = 0.64515
+        PolicyGate.Judged clear = new PolicyGate.Judged("reward/v2", 60, 20, 20);
+        assertThat(clear.decidedInterval()[0]).isCloseTo(0.64515, within(1e-4));
+        assertThat(gate.judge("policy/v40", 0.5, List.of(clear)).promote()).isTrue();
+    }
 }

@@ -160,7 +160,7 @@ public final class OnlineIterationJob implements TrainingJob {
         }
 
         Checkpoint champion = store.latest(ModelStoreLayout.REWARD).orElseThrow();
-        Checkpoint reward = rewardModel(snapshot, champion, metrics, report, monitor);
+        Checkpoint reward = rewardModel(snapshot, newest.size(), week, champion, metrics, report, monitor);
         newestWeek(newest, champion, reward, metrics, report, monitor);
 
         Checkpoint previous = CheckpointInputs.latestPolicyOrSft(store);
@@ -223,10 +223,18 @@ public final class OnlineIterationJob implements TrainingJob {
     }
 
     /** Retrains the reward model on old + new behind its gate; returns the reward model PPO will use. */
-    private Checkpoint rewardModel(ComparisonSnapshots.Snapshot snapshot, Checkpoint champion,
-            Map<String, Double> metrics, List<String> report, JobMonitor monitor) {
+    private Checkpoint rewardModel(ComparisonSnapshots.Snapshot snapshot, int newComparisons, Week week,
+            Checkpoint champion, Map<String, Double> metrics, List<String> report, JobMonitor monitor) {
         Map<String, String> rm = new LinkedHashMap<>(p.rewardModel());
         rm.put("human-data", snapshot.file().toString());
+        if (p.replay() > 0) {
+            Path replay = replay(Path.of(rm.get("data")), p.replay() * newComparisons, week);
+            rm.put("data", replay.toString());
+            line(monitor, report, "online: the reward model trains on " + replay.getFileName() + " (" + p.replay()
+                    + " x " + newComparisons + " of the old train comparisons, every old validation and test one) and"
+                    + " every human comparison, from " + (rm.get("init").equals("champion") ? champion.id()
+                            : "the SFT model"));
+        }
         try {
             JobResult challenger = factory.create(JobKind.REWARD_MODEL, rm).run(monitor);
             long offset = connections.ppo().announcer().announce(challenger);
@@ -247,6 +255,32 @@ public final class OnlineIterationJob implements TrainingJob {
             metrics.put("online.rm.promoted", 0.0);
             line(monitor, report, "online: " + refused.getMessage() + "; " + champion.id() + " stays");
             return champion;
+        }
+    }
+
+    /**
+     * The old comparisons a week replays: {@code count} of the train split, drawn with the week's seed, and every
+     * validation and test comparison (never trained on; the gate's validation users stay whole).
+     */
+    private static Path replay(Path old, int count, Week week) {
+        List<String> train = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(old)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
+                String split = o.has("split") ? o.get("split").getAsString() : "train";
+                (split.equals("train") ? train : kept).add(line);
+            }
+            java.util.Collections.shuffle(train, new java.util.Random(week.number()));
+            kept.addAll(train.subList(0, Math.min(count, train.size())));
+            Path file = week.dir().resolve("replay-comparisons.jsonl");
+            Files.createDirectories(week.dir());
+            return Files.write(file, kept);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

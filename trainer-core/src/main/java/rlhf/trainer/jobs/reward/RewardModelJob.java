@@ -65,6 +65,9 @@ public final class RewardModelJob implements TrainingJob {
     @Override
     public void checkPreconditions() {
         CheckpointInputs.require(store, ModelStoreLayout.SFT, p.sftVersion(), "sft-version", "an SFT job");
+        if (p.fromChampion()) {
+            CheckpointInputs.require(store, ModelStoreLayout.REWARD, 0, "init", "a REWARD_MODEL job (init=champion)");
+        }
         if (!Files.isRegularFile(p.comparisons())) {
             throw new JobPreconditionException("comparisons not found: " + p.comparisons() + " (parameter 'data')");
         }
@@ -93,10 +96,14 @@ public final class RewardModelJob implements TrainingJob {
             comparisons.addAll(human);
             datasets.add(JsonlFile.reference(p.humanComparisons(), human.size()));
         }
-        try (LoadedCheckpoint loaded = CheckpointInputs.load(store, ModelStoreLayout.SFT, p.sftVersion());
-                GptModel rewardModel = p.likelihoodWeight() > 0
-                        ? loaded.model().withRewardLikelihood(p.likelihoodWeight()) : null) {
-            // where the reward model starts: the SFT checkpoint's weights (plus β when the likelihood term is on)
+        try (LoadedCheckpoint loaded = p.fromChampion()
+                        ? store.load(ModelStoreLayout.REWARD, store.latest(ModelStoreLayout.REWARD).orElseThrow().version())
+                        : CheckpointInputs.load(store, ModelStoreLayout.SFT, p.sftVersion());
+                GptModel rewardModel = p.fromChampion()
+                        ? loaded.model().derive(loaded.model().config().withRewardBound(0f), Map.of())
+                        : p.likelihoodWeight() > 0 ? loaded.model().withRewardLikelihood(p.likelihoodWeight()) : null) {
+            // where the reward model starts: the SFT checkpoint's weights (plus β when the likelihood term is on), or
+            // the champion with its calibration bound lifted (its rewards s·(u − μ): the same order, unsquashed)
             LoadedCheckpoint start = rewardModel == null ? loaded
                     : new LoadedCheckpoint(loaded.checkpoint(), rewardModel, loaded.tokenizer());
             Splits splits = encode(comparisons, start.tokenizer(), start.model().config().contextLength());

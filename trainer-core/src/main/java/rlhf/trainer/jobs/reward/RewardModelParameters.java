@@ -26,11 +26,14 @@ import rlhf.trainer.jobs.training.OptimizerParameters;
  *        head alone, as in InstructGPT
  * @param labelSmoothing ε of the conservative ranking loss ({@link rlhf.trainer.algo.PairwiseRankingLoss}): the
  *        assumed rate of flipped labels; 0 = InstructGPT's eq. 1
+ * @param fromChampion {@code init=champion}: continue from the newest published reward model (its calibration bound
+ *        lifted, re-calibrated at the end) instead of starting from the SFT model ({@code init=sft}, the default and
+ *        InstructGPT's / hh-rlhf's way) — the online iteration's cheap weekly retrain on new + replayed data
  */
 public record RewardModelParameters(Path comparisons, Path humanComparisons, int sftVersion, int epochs, int promptsPerBatch, int maxSteps,
         OptimizerParameters optimizer, long seed, int calibrationBins, boolean robustnessCheck,
         RobustnessParameters robustness, boolean calibrate, float likelihoodWeight,
-        float labelSmoothing, Gate gate) {
+        float labelSmoothing, Gate gate, boolean fromChampion) {
 
     /**
      * The online iteration's gate (off unless {@code gate=true}): the trained model is published only if it passes
@@ -67,6 +70,7 @@ public record RewardModelParameters(Path comparisons, Path humanComparisons, int
                 new Gate(p.bool("gate", false), new rlhf.trainer.online.RewardModelGate.Settings(
                         p.floatIn("gate-max-accuracy-drop", 0.02f, 0f, 1f), p.floatIn("gate-max-ece", 0.1f, 0.001f, 1f),
                         p.floatIn("gate-min-regression-accuracy", 0.8f, 0f, 1f)),
-                        p.dataFile("gate-regression", dataDirectory, REGRESSION_FILE)));
+                        p.dataFile("gate-regression", dataDirectory, REGRESSION_FILE)),
+                p.oneOf("init", "sft", "sft", "champion").equals("champion"));
     }
 }

@@ -110,6 +110,24 @@ class OnlineIterationJobTest {
         assertThat(announced).containsExactly("policy/v2");
         assertThat(Files.readString(dir.resolve("data/snapshots/week-002/iteration.json")))
                 .contains("\"online.rm.promoted\": 0.0").contains("\"serving\": \"policy/v2\"");
+
+        // The cheap weekly retrain: from the champion, on the new week plus as many old train comparisons (replay 1),
+        // every old validation and test comparison kept for the gate.
+        List<String> week3 = new ArrayList<>(flipped);
+        week3.addAll(renamed(old, "w3-", false, 50));
+        onTopic = TestData.write(dir.resolve("week3.jsonl"), week3);
+        Map<String, String> warm = new HashMap<>(online);
+        warm.putAll(Map.of("rm-init", "champion", "rm-replay", "1", "rm-epochs", "2"));
+        RecordingMonitor week3Monitor = new RecordingMonitor();
+        JobResult week3Result = factory(store).create(JobKind.ONLINE_ITERATION, warm).run(week3Monitor);
+        List<String> replayed = Files.readAllLines(dir.resolve("data/snapshots/week-003/replay-comparisons.jsonl"));
+        long oldHeldOut = Files.readAllLines(old).stream().filter(l -> !l.contains("\"split\":\"train\"")).count();
+        assertThat(replayed).hasSize((int) oldHeldOut + 50);
+        assertThat(week3Result.metrics()).containsEntry("online.snapshot.new", 50.0);
+        assertThat(week3Result.report()).anyMatch(l -> l.contains("50 of the old train comparisons")
+                && l.contains("from reward/v2"));
+        assertThat(week3Monitor.lines).as("trained on from the champion's weights")
+                .anyMatch(l -> l.startsWith("rm: from reward/v2,"));
     }
 
     @Test
