@@ -46,6 +46,10 @@ public final class LocalRun {
                 + "this run " + stack.gatewayApiKey() + " (e.g. RLHF_API_KEY=" + stack.gatewayApiKey()
                 + " ./rlhf import hh-rlhf FILE --gateway http://localhost:" + port + "); chat page http://localhost:"
                 + port + "/chat/, labeling page http://localhost:" + port + "/label/ (this key works on both)"));
+        stack.portOf("trainer-service").ifPresent(port -> System.out.println("trainer-service: admin API key of this "
+                + "run " + stack.trainerAdminToken() + " (curl -H 'Authorization: Bearer " + stack.trainerAdminToken()
+                + "' -H 'Content-Type: application/json' -d '{\"kind\":\"SFT\"}' http://localhost:" + port
+                + "/admin/jobs)"));
         if (!serveOnly && !Pipeline.alreadyTrained(stack.modelStore())) {
             new Pipeline(stack, settings, System.out::println).run();
         }

@@ -47,6 +47,8 @@ public final class LocalStack implements AutoCloseable {
     /** The gateway's admin API key of this run: made up at start, never written to the work dir. */
     private final String gatewayApiKey = "local-" + UUID.randomUUID().toString().replace("-", "");
     private final String answerKey = UUID.randomUUID().toString() + UUID.randomUUID();
+    /** The trainer's admin API key of this run (starts and cancels jobs): made up at start, never written down. */
+    private final String trainerAdminToken = "local-trainer-" + UUID.randomUUID().toString().replace("-", "");
     /** Labeler API keys of this run (labeler-1, labeler-2, labeler-3), for the simulated labelers. */
     private final List<String> labelerKeys = List.of(1, 2, 3).stream()
             .map(i -> "labeler-" + i + "-" + UUID.randomUUID().toString().replace("-", "")).toList();
@@ -103,6 +105,11 @@ public final class LocalStack implements AutoCloseable {
         return gatewayApiKey;
     }
 
+    /** The trainer-service's admin API key of this run ({@code Authorization: Bearer <key>} on REST and gRPC). */
+    public String trainerAdminToken() {
+        return trainerAdminToken;
+    }
+
     /** The model store every service shares. */
     public Path modelStore() {
         return workDir.resolve("model-store");
@@ -153,6 +160,10 @@ public final class LocalStack implements AutoCloseable {
                 cmd.add("-Drlhf.gateway.keys." + name + ".labeler-id=labeler-" + (i + 1));
             }
             cmd.add("-Drlhf.gateway.labeling.double-labeled-share=0.25"); // enough doubly-labeled tasks for agreement
+        }
+        if (s.module().equals("trainer-service")) {
+            cmd.add("-Drlhf.trainer.keys.local.token=" + trainerAdminToken);
+            cmd.add("-Drlhf.trainer.keys.local.role=admin");
         }
         cmd.add("-jar");
         cmd.add(s.app(repoRoot).toString());

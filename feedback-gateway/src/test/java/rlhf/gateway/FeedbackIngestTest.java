@@ -281,6 +281,39 @@ class FeedbackIngestTest {
     }
 
     @Test
+    void hostileSizesAreRefusedNamingTheFieldOrTheLimitAndTheGatewayStaysHealthy() throws Exception {
+        long before = recordsOnTopic();
+        Comparison longPrompt = Comparisons.valid("huge-1", "user-huge")
+                .setPrompt(rlhf.common.v1.Prompt.newBuilder().setText("x".repeat(800_000))).build();
+        assertThatThrownBy(() -> feedback.submit(request(longPrompt))).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).isEqualTo(
+                            "comparison.prompt.text: 800000 characters > max 8000 (rlhf.gateway.max-text-chars)");
+                });
+        Comparison aboveTransport = Comparisons.valid("huge-2", "user-huge")
+                .setPrompt(rlhf.common.v1.Prompt.newBuilder().setText("x".repeat(5_000_000))).build();
+        assertThatThrownBy(() -> feedback.submit(request(aboveTransport))).isInstanceOfSatisfying(
+                StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                    assertThat(e.getStatus().getDescription()).isEqualTo("request message larger than 4194304 bytes "
+                            + "(quarkus.grpc.server.max-inbound-message-size)");
+                });
+        List<SubmitRequest> overlong = java.util.Collections.nCopies(1_001, SubmitRequest.getDefaultInstance());
+        assertThatThrownBy(() -> submitStream(overlong)).cause().isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("comparisons: a stream holds at most 1000 "
+                            + "messages (rlhf.gateway.max-batch-items); message 1001 arrived");
+                });
+
+        assertThat(recordsOnTopic()).isEqualTo(before);
+        assertThat(ServiceProbes.grpcHealth(root.getPort(), "rlhf.feedback.v1.FeedbackService"))
+                .isEqualTo(grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus.SERVING);
+        assertThat(feedback.submit(request(Comparisons.valid("huge-3", "user-huge").build())).getDuplicate()).isFalse();
+    }
+
+    @Test
     void withoutAKnownKeyIs401OnBothProtocols() throws Exception {
         String body = json(Comparisons.valid("auth-1", "user-auth").build());
         given().contentType(ContentType.JSON).body(body).when().post("/v1/comparisons").then().statusCode(401)

@@ -242,6 +242,40 @@ class PolicyGrpcTest {
         assertThat(wire).containsEntry("grpc-status", "3").containsEntry("grpc-message", "prompt: required (set text or chat)");
     }
 
+    @Test
+    void hostileSizesAreRefusedNamingTheFieldOrTheLimitAndTheServiceStaysHealthy() throws Exception {
+        // issue 17's cases: a 0.8 MB prompt (inside the 4 MiB transport limit: the prompt bound answers) and 10,000
+        // stop sequences; then a message above the transport limit, and the other repeated fields
+        assertInvalid(request(1, 1, 4).setPrompt(Prompt.newBuilder().setText("x".repeat(800_000))).build(),
+                "prompt.text: 800000 characters > max 100000 (rlhf.policy.max-prompt-chars)");
+        SamplingParams.Builder manyStops = SamplingParams.newBuilder().setSeed(1).setMaxNewTokens(4);
+        for (int i = 0; i < 10_000; i++) {
+            manyStops.addStop("stop " + i);
+        }
+        assertInvalid(withSampling(manyStops), "sampling.stop: 10000 sequences > max 16 (rlhf.policy.max-stop-sequences)");
+        assertInvalid(withSampling(SamplingParams.newBuilder().addStop("s".repeat(300))),
+                "sampling.stop[0]: 300 characters > max 256 (rlhf.policy.max-stop-chars)");
+        Conversation.Builder longChat = Conversation.newBuilder();
+        for (int i = 0; i < 1_000; i++) {
+            longChat.addMessages(ChatMessage.newBuilder().setRole(i % 2 == 0 ? Role.ROLE_USER : Role.ROLE_ASSISTANT)
+                    .setContent("turn " + i));
+        }
+        assertInvalid(request(1, 1, 4).setPrompt(Prompt.newBuilder().setChat(longChat)).build(),
+                "prompt.chat.messages: 1000 messages > max 256 (rlhf.policy.max-chat-messages)");
+        assertThatThrownBy(() -> stub().generate(request(1, 1, 4).setPrompt(Prompt.newBuilder()
+                .setText("x".repeat(5_000_000))).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                    assertThat(e.getStatus().getDescription()).isEqualTo("request message larger than 4194304 bytes "
+                            + "(quarkus.grpc.server.max-inbound-message-size)");
+                });
+
+        assertThat(ServiceProbes.grpcHealth(root.getPort(), "rlhf.policy.v1.PolicyService"))
+                .isEqualTo(grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus.SERVING);
+        given().when().get("/q/health/live").then().statusCode(200);
+        assertThat(stub().generate(request(1, 1, 2).build()).getCompletionsCount()).isEqualTo(1);
+    }
+
     private static GenerateRequest withSampling(SamplingParams.Builder sampling) {
         return request(1, 1, 4).setSampling(sampling).build();
     }

@@ -22,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * server writes a trailer called {@code grpc-message} as it is when the status itself carries no description, so this
  * interceptor moves the description there, encoded by the spec's rule. Only for that server: grpc-java's own Netty
  * server ({@code quarkus.grpc.server.use-separate-server=true}) discards such a trailer and encodes correctly itself.
+ * Descriptions longer than 500 characters (an echoed input) are cut, so the trailers stay within clients' limits.
  */
 @GlobalInterceptor
 @ApplicationScoped
@@ -38,13 +39,31 @@ public class StatusMessageInterceptor implements ServerInterceptor {
             public void close(Status status, Metadata trailers) {
                 if (status.getDescription() != null && !status.isOk()) {
                     trailers.discardAll(GRPC_MESSAGE);
-                    trailers.put(GRPC_MESSAGE, encode(status.getDescription()));
+                    trailers.put(GRPC_MESSAGE, encode(bounded(status.getDescription())));
                     status = status.withDescription(null);
                 }
                 super.close(status, trailers);
             }
         }, headers);
     }
+
+    /**
+     * The description cut to {@value #MAX_DESCRIPTION_CODE_POINTS} code points, saying so. Why: a description may echo
+     * a caller's input (an unknown id, a parameter name), and a client refuses trailers beyond its metadata limit
+     * (grpc-java: 8 KiB), so an echoed megabyte would turn a clean status into a broken stream. 500 code points
+     * encode to at most 6 KB.
+     */
+    static String bounded(String description) {
+        int codePoints = description.codePointCount(0, description.length());
+        if (codePoints <= MAX_DESCRIPTION_CODE_POINTS) {
+            return description;
+        }
+        int end = description.offsetByCodePoints(0, MAX_DESCRIPTION_CODE_POINTS);
+        return description.substring(0, end) + "… (cut at " + MAX_DESCRIPTION_CODE_POINTS + " of " + codePoints
+                + " characters)";
+    }
+
+    static final int MAX_DESCRIPTION_CODE_POINTS = 500;
 
     /** The spec's percent-encoding: UTF-8 bytes outside 0x20–0x7E, and {@code %} itself, as {@code %XX}. */
     static String encode(String description) {

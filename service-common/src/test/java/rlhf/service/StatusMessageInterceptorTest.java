@@ -21,4 +21,14 @@ class StatusMessageInterceptorTest {
         assertThat(StatusMessageInterceptor.encode("line 1\nline 2")).isEqualTo("line 1%0Aline 2");
         assertThat(StatusMessageInterceptor.encode("café €5\u007f")).isEqualTo("caf%C3%A9 %E2%82%AC5%7F");
     }
+
+    @Test
+    void longDescriptionsAreCutSayingSoAndShortOnesKept() {
+        assertThat(StatusMessageInterceptor.bounded("job_id: no job 'x' in this trainer"))
+                .isEqualTo("job_id: no job 'x' in this trainer");
+        String echoed = "job_id: no job '" + "é".repeat(100_000) + "' in this trainer";
+        String cut = StatusMessageInterceptor.bounded(echoed);
+        assertThat(cut).startsWith("job_id: no job 'éé").endsWith("… (cut at 500 of 100033 characters)");
+        assertThat(StatusMessageInterceptor.encode(cut).length()).isLessThan(6_200);
+    }
 }

@@ -68,7 +68,7 @@ class OnlineIterationIntegrationTest {
             int rewardPort = stack.portOf("reward-service").orElseThrow();
             int trainerPort = stack.portOf("trainer-service").orElseThrow();
             Job online;
-            try (TrainerClient trainer = new TrainerClient(trainerPort)) {
+            try (TrainerClient trainer = new TrainerClient(trainerPort, stack.trainerAdminToken())) {
                 trainer.run(JobKind.JOB_KIND_PRETRAIN, Map.of("layers", "1", "width", "32", "heads", "2", "context",
                         "64", "steps", "20", "batch-size", "4", "eval-windows", "8", "tokenizer", "bytes"),
                         Duration.ofMinutes(2), line -> { });

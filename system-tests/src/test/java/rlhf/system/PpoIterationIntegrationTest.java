@@ -100,7 +100,7 @@ class PpoIterationIntegrationTest {
             int rewardPort = stack.portOf("reward-service").orElseThrow();
 
             Job ppo;
-            try (TrainerClient trainer = new TrainerClient(stack.portOf("trainer-service").orElseThrow())) {
+            try (TrainerClient trainer = new TrainerClient(stack.portOf("trainer-service").orElseThrow(), stack.trainerAdminToken())) {
                 trainer.run(JobKind.JOB_KIND_PRETRAIN, Map.of("layers", "1", "width", "32", "heads", "2",
                         "context", Integer.toString(CONTEXT), "steps", "20", "batch-size", "4", "eval-windows", "8",
                         "tokenizer", "bytes"), // writeTaskWorld measures prompts in bytes

@@ -27,12 +27,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import rlhf.common.v1.ModelKind;
 import rlhf.kafka.KafkaTestResource;
 import rlhf.model.store.CheckpointStore;
@@ -61,7 +65,7 @@ class TrainerAdminApiTest {
     @jakarta.inject.Inject
     OnlineSchedule schedule;
 
-    private static final Path CORPUS = Path.of("target/test-data/admin-api/pretrain-corpus.jsonl").toAbsolutePath();
+    static final Path CORPUS = Path.of("target/test-data/admin-api/pretrain-corpus.jsonl").toAbsolutePath();
 
     @TestHTTPResource("/")
     URL root;
@@ -75,7 +79,25 @@ class TrainerAdminApiTest {
             TestData.corpus(CORPUS.getParent(), 200);
         }
         channel = ServiceProbes.channel(root.getPort());
-        trainer = TrainerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        trainer = withKey(TrainerServiceGrpc.newBlockingStub(channel), ADMIN_KEY).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    /** The keys of the test profile (application.properties): one admin, one read-only. */
+    static final String ADMIN_KEY = "test-trainer-admin-token-0001";
+    static final String READER_KEY = "test-trainer-reader-token-001";
+
+    static RequestSpecification admin() {
+        return key(ADMIN_KEY);
+    }
+
+    static RequestSpecification key(String token) {
+        return given().header("Authorization", "Bearer " + token);
+    }
+
+    static <S extends AbstractStub<S>> S withKey(S stub, String token) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     @AfterEach
@@ -83,14 +105,14 @@ class TrainerAdminApiTest {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    private static Map<String, String> tinyPretrain(int steps) {
+    static Map<String, String> tinyPretrain(int steps) {
         return Map.of("data", CORPUS.toString(), "layers", "1", "width", "32", "heads", "2", "context", "32",
                 "steps", Integer.toString(steps), "batch-size", "4", "eval-windows", "4");
     }
 
     @Test
     void restPretrainJobPublishesAndAnnouncesABaseModelVersion() {
-        String id = given().contentType(ContentType.JSON)
+        String id = admin().contentType(ContentType.JSON)
                 .body(Map.of("kind", "PRETRAIN", "parameters", tinyPretrain(20)))
                 .when().post("/admin/jobs").then().statusCode(202)
                 .body("state", equalTo("RUNNING")).body("parameters.steps", equalTo("20"))
@@ -191,7 +213,7 @@ class TrainerAdminApiTest {
                     .putAllParameters(tinyPretrain(5)).build()))
                     .satisfies(e -> assertThat(code(e)).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
                     .hasMessageContaining(running.getJobId());
-            given().contentType(ContentType.JSON).body(Map.of("kind", "SFT")).when().post("/admin/jobs")
+            admin().contentType(ContentType.JSON).body(Map.of("kind", "SFT")).when().post("/admin/jobs")
                     .then().statusCode(409).body("error", containsString("busy"));
             // the weekly trigger finds a job running: skipped and counted, never queued behind it
             assertThat(schedule.trigger()).isEqualTo(OnlineSchedule.Outcome.SKIPPED_BUSY);
@@ -243,24 +265,56 @@ class TrainerAdminApiTest {
     }
 
     @Test
+    void hostileInputsGetCleanStatusesNamingTheFieldOrTheLimitAndTheTrainerStaysHealthy() throws Exception {
+        int jobs = trainer.listJobs(ListJobsRequest.getDefaultInstance()).getJobsCount();
+        StartJobRequest.Builder manyParameters = StartJobRequest.newBuilder().setKind(JobKind.JOB_KIND_PRETRAIN);
+        for (int i = 0; i < 10_000; i++) {
+            manyParameters.putParameters("p" + i, "1");
+        }
+        assertThatThrownBy(() -> trainer.startJob(manyParameters.build())).isInstanceOfSatisfying(
+                StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+                    assertThat(e.getStatus().getDescription()).startsWith("parameter 'p");
+                });
+        // an echoed 100,000-character id would overflow the caller's 8 KiB trailers: the description is cut
+        assertThatThrownBy(() -> trainer.getJob(GetJobRequest.newBuilder().setJobId("x".repeat(100_000)).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                    assertThat(e.getStatus().getDescription()).startsWith("job_id: no job 'xxx")
+                            .endsWith("… (cut at 500 of 100033 characters)");
+                });
+        assertThatThrownBy(() -> trainer.startJob(StartJobRequest.newBuilder().setKind(JobKind.JOB_KIND_PRETRAIN)
+                .putParameters("data", "x".repeat(5_000_000)).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                    assertThat(e.getStatus().getDescription()).isEqualTo("request message larger than 4194304 bytes "
+                            + "(quarkus.grpc.server.max-inbound-message-size)");
+                });
+
+        assertThat(trainer.listJobs(ListJobsRequest.getDefaultInstance()).getJobsCount()).isEqualTo(jobs);
+        assertThat(ServiceProbes.grpcHealth(root.getPort(), "rlhf.trainer.v1.TrainerService"))
+                .isEqualTo(grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus.SERVING);
+    }
+
+    @Test
     void restErrorsNameTheCause() {
-        given().contentType(ContentType.JSON).body(Map.of("kind", "PRETRAIN", "parameters", Map.of("lr", 5)))
+        admin().contentType(ContentType.JSON).body(Map.of("kind", "PRETRAIN", "parameters", Map.of("lr", 5)))
                 .when().post("/admin/jobs").then().statusCode(400)
                 .body("parameter", equalTo("lr")).body("error", containsString("outside"));
-        given().contentType(ContentType.JSON).body(Map.of("kind", "BOGUS"))
+        admin().contentType(ContentType.JSON).body(Map.of("kind", "BOGUS"))
                 .when().post("/admin/jobs").then().statusCode(400).body("parameter", equalTo("kind"));
-        given().contentType(ContentType.JSON).body(Map.of("kind", "ONLINE_ITERATION", "parameters",
+        admin().contentType(ContentType.JSON).body(Map.of("kind", "ONLINE_ITERATION", "parameters",
                 Map.of("policy-gate-min-win-rate", 2))).when().post("/admin/jobs").then().statusCode(400)
                 .body("parameter", equalTo("policy-gate-min-win-rate"));
-        given().contentType(ContentType.JSON).body(Map.of("kind", "PPO", "parameters", Map.of("clip-epsilon", 3)))
+        admin().contentType(ContentType.JSON).body(Map.of("kind", "PPO", "parameters", Map.of("clip-epsilon", 3)))
                 .when().post("/admin/jobs").then().statusCode(400).body("parameter", equalTo("clip-epsilon"));
-        given().contentType(ContentType.JSON).body(Map.of("kind", "PPO", "parameters", Map.of("sft-version", 999)))
+        admin().contentType(ContentType.JSON).body(Map.of("kind", "PPO", "parameters", Map.of("sft-version", 999)))
                 .when().post("/admin/jobs").then().statusCode(409).body("error", containsString("sft/v999"));
-        given().contentType(ContentType.JSON)
+        admin().contentType(ContentType.JSON)
                 .body(Map.of("kind", "REWARD_MODEL", "parameters", Map.of("sft-version", 999)))
                 .when().post("/admin/jobs").then().statusCode(409).body("error", containsString("sft/v999"));
         given().when().get("/admin/jobs/job-nope").then().statusCode(404);
-        given().when().post("/admin/jobs/job-nope/cancel").then().statusCode(404);
+        admin().when().post("/admin/jobs/job-nope/cancel").then().statusCode(404);
     }
 
     private Job awaitFinished(String id) {

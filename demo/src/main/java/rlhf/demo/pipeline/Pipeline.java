@@ -104,7 +104,7 @@ public final class Pipeline {
         out.accept("task world: data sets → " + data);
         new TaskWorldData(settings.seed()).writeAll(data, TaskWorldData.Sizes.DEFAULT, line -> out.accept("  " + line));
         int trainerPort = stack.portOf("trainer-service").orElseThrow();
-        try (TrainerClient trainer = new TrainerClient(trainerPort)) {
+        try (TrainerClient trainer = new TrainerClient(trainerPort, stack.trainerAdminToken())) {
             report(trainer.run(JobKind.JOB_KIND_PRETRAIN, Map.of("steps", String.valueOf(settings.pretrainSteps())),
                     Duration.ofHours(2), line -> out.accept("  " + line)));
             // 6 epochs, not the job's 3: the held-out answer loss is a little worse (0.367 against 0.353) but the rubric
@@ -125,7 +125,7 @@ public final class Pipeline {
         evaluate(data);
         askRewardService();
         if (settings.weeks() > 0 && settings.ppoIterations() > 0) {
-            try (TrainerClient trainer = new TrainerClient(trainerPort)) {
+            try (TrainerClient trainer = new TrainerClient(trainerPort, stack.trainerAdminToken())) {
                 List<OnlineWeeks.Week> weeks = new OnlineWeeks(stack, OnlineWeeks.Settings.DEFAULT
                         .withWeeks(settings.weeks()), out).run(trainer);
                 OnlineWeeks.table(weeks, out);

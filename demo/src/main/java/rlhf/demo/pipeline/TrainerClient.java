@@ -7,6 +7,8 @@ import java.util.function.Consumer;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import rlhf.trainer.v1.GetJobRequest;
 import rlhf.trainer.v1.Job;
 import rlhf.trainer.v1.JobKind;
@@ -17,12 +19,19 @@ import rlhf.trainer.v1.TrainerServiceGrpc;
 /** Runs trainer jobs through the trainer's public admin API (gRPC TrainerService) and follows their progress. */
 public final class TrainerClient implements AutoCloseable {
 
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization",
+            Metadata.ASCII_STRING_MARSHALLER);
+
     private final ManagedChannel channel;
     private final TrainerServiceGrpc.TrainerServiceBlockingStub stub;
 
-    public TrainerClient(int port) {
+    /** @param adminToken the trainer's admin API key, sent as {@code authorization: Bearer <key>} on every call */
+    public TrainerClient(int port, String adminToken) {
         this.channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
-        this.stub = TrainerServiceGrpc.newBlockingStub(channel);
+        Metadata headers = new Metadata();
+        headers.put(AUTHORIZATION, "Bearer " + adminToken);
+        this.stub = TrainerServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     /** Starts a job, prints a progress line now and then, and returns it once it ended; fails unless it succeeded. */

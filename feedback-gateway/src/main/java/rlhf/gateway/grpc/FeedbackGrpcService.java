@@ -15,6 +15,7 @@ import rlhf.feedback.v1.Rejection;
 import rlhf.feedback.v1.SubmitRequest;
 import rlhf.feedback.v1.SubmitResponse;
 import rlhf.feedback.v1.SubmitStreamResponse;
+import rlhf.gateway.config.GatewayConfig;
 import rlhf.gateway.service.ApiKeys;
 import rlhf.gateway.service.Caller;
 import rlhf.gateway.service.ConflictException;
@@ -38,11 +39,13 @@ public class FeedbackGrpcService implements FeedbackService {
     private final Ingest ingest;
     private final ApiKeys keys;
     private final Erasures erasures;
+    private final int maxStreamItems;
 
-    public FeedbackGrpcService(Ingest ingest, ApiKeys keys, Erasures erasures) {
+    public FeedbackGrpcService(Ingest ingest, ApiKeys keys, Erasures erasures, GatewayConfig config) {
         this.ingest = ingest;
         this.keys = keys;
         this.erasures = erasures;
+        this.maxStreamItems = config.maxBatchItems();
     }
 
     @Override
@@ -92,7 +95,7 @@ public class FeedbackGrpcService implements FeedbackService {
         }
         AtomicInteger index = new AtomicInteger();
         // Messages go in together (the producer batches their appends), each answered by its position in the stream.
-        return requests.onItem().transform(request -> new Indexed(index.getAndIncrement(), request))
+        return requests.onItem().transform(request -> new Indexed(withinBound(index.getAndIncrement()), request))
                 .onItem().transformToUni(m -> Uni.createFrom()
                         .deferred(() -> Uni.createFrom().completionStage(ingest.submit(comparison(m.request()), caller)))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
@@ -102,6 +105,20 @@ public class FeedbackGrpcService implements FeedbackService {
                 .collect().in(StreamTally::new, StreamTally::add)
                 .map(StreamTally::response)
                 .onFailure().transform(FeedbackGrpcService::status);
+    }
+
+    /**
+     * A stream holds at most {@code rlhf.gateway.max-batch-items} messages, like a REST batch; the one after them
+     * fails the stream (its answer would otherwise grow without bound).
+     */
+    private int withinBound(int index) {
+        if (index >= maxStreamItems) {
+            throw new InvalidInputException("comparisons", "a stream holds at most " + maxStreamItems
+                    + " messages (rlhf.gateway.max-batch-items); message " + (index + 1) + " arrived. Earlier "
+                    + "messages may be stored: send the rest in a new stream (a stored comparison_id answers as a "
+                    + "duplicate)");
+        }
+        return index;
     }
 
     private static rlhf.feedback.v1.Comparison comparison(SubmitRequest request) {

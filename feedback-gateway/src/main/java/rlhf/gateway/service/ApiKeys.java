@@ -1,9 +1,7 @@
 package rlhf.gateway.service;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
@@ -11,6 +9,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import rlhf.gateway.config.GatewayConfig;
+import rlhf.service.BearerTokens;
 
 /** The configured API keys: a bearer token in, the caller out; compared in constant time. */
 @ApplicationScoped
@@ -19,9 +18,13 @@ public class ApiKeys {
     private static final Logger LOG = Logger.getLogger(ApiKeys.class);
 
     private final Map<String, GatewayConfig.ApiKey> keys;
+    private final BearerTokens tokens;
 
     public ApiKeys(GatewayConfig config) {
         this.keys = Map.copyOf(config.keys());
+        Map<String, String> byName = new LinkedHashMap<>();
+        keys.forEach((name, key) -> byName.put(name, key.token()));
+        this.tokens = new BearerTokens(byName, "API key");
         keys.forEach((name, key) -> {
             if (key.role() == GatewayConfig.Role.LABELER && key.labelerId().isEmpty()) {
                 throw new IllegalStateException("rlhf.gateway.keys." + name + ".labeler-id: required for a labeler key");
@@ -41,19 +44,14 @@ public class ApiKeys {
      * @throws UnauthenticatedException when it is absent, not a bearer token, or an unknown token
      */
     public Caller authenticate(String authorization) {
-        if (authorization == null || authorization.isBlank()) {
-            throw new UnauthenticatedException("required: Bearer <API key>");
+        String name;
+        try {
+            name = tokens.keyName(authorization);
+        } catch (BearerTokens.Refused e) {
+            throw new UnauthenticatedException(e.getMessage());
         }
-        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new UnauthenticatedException("not a bearer token");
-        }
-        byte[] given = authorization.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        Optional<Map.Entry<String, GatewayConfig.ApiKey>> match = keys.entrySet().stream()
-                .filter(e -> MessageDigest.isEqual(given, e.getValue().token().getBytes(StandardCharsets.UTF_8)))
-                .findFirst();
-        GatewayConfig.ApiKey key = match.map(Map.Entry::getValue)
-                .orElseThrow(() -> new UnauthenticatedException("unknown API key"));
-        return new Caller(match.get().getKey(), key.role(), key.labelerId());
+        GatewayConfig.ApiKey key = keys.get(name);
+        return new Caller(name, key.role(), key.labelerId());
     }
 
     /** The per-second budget of a key. */

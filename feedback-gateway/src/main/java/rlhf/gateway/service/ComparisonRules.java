@@ -11,6 +11,7 @@ import rlhf.feedback.v1.AnswerLabel;
 import rlhf.feedback.v1.Comparison;
 import rlhf.feedback.v1.RankTier;
 import rlhf.feedback.v1.Split;
+import rlhf.service.InputLimits;
 import rlhf.service.InvalidInputException;
 
 /**
@@ -204,9 +205,7 @@ public record ComparisonRules(int maxTextChars, int maxAnswers) {
         if (value.isEmpty() && !mayBeEmpty) {
             throw new InvalidInputException(field, "empty");
         }
-        if (value.length() > maxTextChars) {
-            throw new InvalidInputException(field, value.length() + " characters > max " + maxTextChars);
-        }
+        InputLimits.checkChars(field, value, maxTextChars, "rlhf.gateway.max-text-chars");
         for (int i = 0; i < value.length(); i++) {
             char ch = value.charAt(i);
             if (Character.isSurrogate(ch) && !(Character.isHighSurrogate(ch) && i + 1 < value.length()

@@ -17,6 +17,7 @@ import rlhf.policy.service.ModelId;
 import rlhf.policy.service.PolicyGenerator;
 import rlhf.policy.service.PolicyModel;
 import rlhf.policy.service.PolicyModels;
+import rlhf.policy.service.RequestBounds;
 import rlhf.policy.service.RewardScorer;
 import rlhf.policy.service.RolloutSampler;
 import rlhf.policy.service.SamplingLimits;
@@ -44,7 +45,8 @@ public class PolicyBeans {
     @Singleton
     PolicyGenerator generator(PolicyModels models, PolicyServiceConfig config) {
         return new PolicyGenerator(models, new SamplingLimits(config.maxSamplesPerRequest(), config.maxNewTokens(),
-                config.defaultMaxNewTokens()));
+                config.defaultMaxNewTokens()), new RequestBounds(config.maxPromptChars(), config.maxChatMessages(),
+                config.maxStopSequences(), config.maxStopChars()));
     }
 
     /** Threads that wait on the reward service; generation never blocks on scoring. */

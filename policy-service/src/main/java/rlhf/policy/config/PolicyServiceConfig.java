@@ -39,6 +39,33 @@ public interface PolicyServiceConfig {
     @Max(32768)
     int maxNewTokens();
 
+    /**
+     * Longest prompt accepted, in characters: {@code prompt.text}, or all turns of {@code prompt.chat} together
+     * (longer: INVALID_ARGUMENT before tokenizing; the model's context bounds the prompt's tokens further).
+     */
+    @WithDefault("100000")
+    @Min(1)
+    @Max(4_000_000)
+    int maxPromptChars();
+
+    /** Most turns of a chat prompt ({@code prompt.chat.messages}). */
+    @WithDefault("256")
+    @Min(1)
+    @Max(65536)
+    int maxChatMessages();
+
+    /** Most stop sequences of one request ({@code sampling.stop}); each is matched after every sampled token. */
+    @WithDefault("16")
+    @Min(0)
+    @Max(1024)
+    int maxStopSequences();
+
+    /** Longest stop sequence, in characters. */
+    @WithDefault("256")
+    @Min(1)
+    @Max(65536)
+    int maxStopChars();
+
     /** Most sequences the server batches into one forward pass. */
     @WithDefault("32")
     @Min(1)

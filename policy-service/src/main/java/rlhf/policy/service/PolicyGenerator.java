@@ -21,10 +21,12 @@ public final class PolicyGenerator {
 
     private final PolicyModels models;
     private final SamplingLimits limits;
+    private final RequestBounds bounds;
 
-    public PolicyGenerator(PolicyModels models, SamplingLimits limits) {
+    public PolicyGenerator(PolicyModels models, SamplingLimits limits, RequestBounds bounds) {
         this.models = models;
         this.limits = limits;
+        this.bounds = bounds;
     }
 
     public SamplingLimits limits() {
@@ -33,6 +35,7 @@ public final class PolicyGenerator {
 
     /** Samples {@code request.sampling().n()} answers (at least {@code minSamples}); {@code sink} sees each token. */
     public CompletableFuture<Generated> generate(GenerationRequest request, int minSamples, TokenSink sink) {
+        bounds.check(request); // before tokenizing: an oversized request costs nothing
         SamplingRequest sampling = request.sampling();
         limits.checkSamples(sampling.n(), minSamples);
         if (sampling.maxNewTokens() > 0) {

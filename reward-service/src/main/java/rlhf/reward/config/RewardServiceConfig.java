@@ -31,6 +31,21 @@ public interface RewardServiceConfig {
     @Max(32768)
     int maxTokensPerItem();
 
+    /**
+     * Longest text accepted, in characters: a prompt (all turns of a chat together) or an answer; longer is
+     * INVALID_ARGUMENT before tokenizing (max-tokens-per-item bounds the tokens further).
+     */
+    @WithDefault("100000")
+    @Min(1)
+    @Max(4_000_000)
+    int maxTextChars();
+
+    /** Most turns of a chat prompt. */
+    @WithDefault("256")
+    @Min(1)
+    @Max(65536)
+    int maxChatMessages();
+
     /** Most sequences coalesced into one forward pass across concurrent calls. */
     @WithDefault("64")
     @Min(1)

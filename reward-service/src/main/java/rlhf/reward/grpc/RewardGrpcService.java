@@ -37,29 +37,29 @@ public class RewardGrpcService implements RewardService {
     private static final Logger LOG = Logger.getLogger(RewardGrpcService.class);
 
     private final RewardScoring scoring;
-    private final RewardServiceConfig config;
+    private final RewardRequests.Bounds bounds;
     private final RewardMetrics metrics;
 
     public RewardGrpcService(RewardScoring scoring, RewardServiceConfig config, RewardMetrics metrics) {
         this.scoring = scoring;
-        this.config = config;
+        this.bounds = new RewardRequests.Bounds(config.maxItemsPerRequest(), config.maxTextChars(),
+                config.maxChatMessages());
         this.metrics = metrics;
     }
 
     @Override
     public Uni<ScoreResponse> score(ScoreRequest request) {
-        return call("Score", () -> RewardRequests.score(request), RewardResponses::score);
+        return call("Score", () -> RewardRequests.score(request, bounds), RewardResponses::score);
     }
 
     @Override
     public Uni<ScoreBatchResponse> scoreBatch(ScoreBatchRequest request) {
-        return call("ScoreBatch", () -> RewardRequests.scoreBatch(request, config.maxItemsPerRequest()),
-                RewardResponses::scoreBatch);
+        return call("ScoreBatch", () -> RewardRequests.scoreBatch(request, bounds), RewardResponses::scoreBatch);
     }
 
     @Override
     public Uni<CompareResponse> compare(CompareRequest request) {
-        return call("Compare", () -> RewardRequests.compare(request), RewardResponses::compare);
+        return call("Compare", () -> RewardRequests.compare(request, bounds), RewardResponses::compare);
     }
 
     private <R> Uni<R> call(String rpc, Supplier<ScoringRequest> parse, Function<ScoredBatch, R> respond) {

@@ -2,8 +2,10 @@ package rlhf.reward.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
 
 import java.net.URL;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
@@ -14,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.WithTestResource;
@@ -27,11 +30,13 @@ import rlhf.kafka.KafkaTestResource;
 import rlhf.reward.testing.RewardClient;
 import rlhf.reward.testing.RewardStoreResource;
 import rlhf.reward.v1.CompareRequest;
+import rlhf.reward.v1.CompareResponse;
 import rlhf.reward.v1.PromptAnswer;
 import rlhf.reward.v1.RewardServiceGrpc.RewardServiceBlockingStub;
 import rlhf.reward.v1.ScoreBatchRequest;
 import rlhf.reward.v1.ScoreRequest;
 import rlhf.reward.v1.TextPair;
+import rlhf.service.testing.ServiceProbes;
 
 /**
  * Bad input is INVALID_ARGUMENT with a description naming the field, and changes nothing: no item of a rejected
@@ -108,7 +113,23 @@ class RewardValidationGrpcTest {
                         .setAnswerA("a").setAnswerB("b").build()), "prompt.chat.messages[0].role"),
                 bad("compare with an answer too long", s -> s.compare(CompareRequest.newBuilder()
                         .setPrompt(Prompt.newBuilder().setText("q")).setAnswerA("a").setAnswerB("b".repeat(1100)).build()),
-                        "answer_b: 1105 tokens > max 1024"));
+                        "answer_b: 1105 tokens > max 1024"),
+                // issue 17's hostile sizes: each inside the 4 MiB transport limit, so the field's own bound answers
+                bad("a 0.8 MB prompt", s -> score(s, RewardClient.text("x".repeat(800_000), "a")),
+                        "item.text.prompt.text: 800000 characters > max 100000 (rlhf.reward.max-text-chars)"),
+                bad("a 100,000-item batch", s -> s.scoreBatch(batch(100_000, -1, "")),
+                        "items: 100000 > max 512 (rlhf.reward.max-items-per-request)"),
+                bad("a 0.2 MB answer", s -> s.scoreBatch(batch(3, 1, "y".repeat(200_000))),
+                        "items[1].text.answer: 200000 characters > max 100000 (rlhf.reward.max-text-chars)"),
+                bad("a chat of 1,000 turns", s -> score(s, pair(chat(alternating(1_000)))),
+                        "item.text.prompt.chat.messages: 1000 messages > max 256 (rlhf.reward.max-chat-messages)"),
+                bad("compare with both answers missing", s -> s.compare(CompareRequest.newBuilder()
+                        .setPrompt(Prompt.newBuilder().setText("q")).build()), "answer_a: required"),
+                bad("compare with answer_b missing", s -> s.compare(CompareRequest.newBuilder()
+                        .setPrompt(Prompt.newBuilder().setText("q")).setAnswerA("a").build()), "answer_b: required"),
+                bad("compare with a 0.8 MB answer", s -> s.compare(CompareRequest.newBuilder()
+                        .setPrompt(Prompt.newBuilder().setText("q")).setAnswerA("a".repeat(800_000)).setAnswerB("b")
+                        .build()), "answer_a: 800000 characters > max 100000 (rlhf.reward.max-text-chars)"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -119,6 +140,34 @@ class RewardValidationGrpcTest {
         assertThat(e).as("the call must fail").isNotNull();
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).startsWith(bad.description());
+    }
+
+    @Test
+    void emptyAnswersSetExplicitlyAreComparedAsCandidates() {
+        CompareResponse blanks = client.blocking().compare(CompareRequest.newBuilder()
+                .setPrompt(Prompt.newBuilder().setText("q")).setAnswerA("").setAnswerB("").build());
+
+        assertThat(blanks.getProbabilityAPreferred()).isCloseTo(0.5, within(1e-6));
+        assertThat(blanks.getRewardVersion()).isPositive();
+    }
+
+    @Test
+    void aMessageAboveTheTransportLimitIsResourceExhaustedNamingTheLimitAndTheServiceStaysHealthy() throws Exception {
+        String described = "request message larger than 4194304 bytes (quarkus.grpc.server.max-inbound-message-size)";
+        ScoreRequest huge = ScoreRequest.newBuilder().setItem(RewardClient.text("x".repeat(5_000_000), "a")).build();
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> client.blocking().score(huge));
+        Map<String, String> wire = ServiceProbes.rawGrpcHeadersAndTrailers(root.getPort(),
+                "/rlhf.reward.v1.RewardService/Score", huge.toByteArray());
+
+        assertThat(e).as("the call must fail").isNotNull();
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(e.getStatus().getDescription()).isEqualTo(described);
+        assertThat(wire).containsEntry("grpc-status", "8").containsEntry("grpc-message", described);
+        assertThat(ServiceProbes.grpcHealth(root.getPort(), "rlhf.reward.v1.RewardService"))
+                .isEqualTo(ServingStatus.SERVING);
+        assertThat(client.blocking().score(ScoreRequest.newBuilder().setItem(RewardClient.text("q", "a")).build())
+                .getRewardVersion()).isPositive();
     }
 
     @Test
@@ -141,6 +190,14 @@ class RewardValidationGrpcTest {
 
     private static PromptAnswer pair(Prompt prompt) {
         return PromptAnswer.newBuilder().setText(TextPair.newBuilder().setPrompt(prompt).setAnswer("ok")).build();
+    }
+
+    private static Role[] alternating(int turns) {
+        Role[] roles = new Role[turns];
+        for (int i = 0; i < turns; i++) {
+            roles[i] = i % 2 == 0 ? Role.ROLE_USER : Role.ROLE_ASSISTANT;
+        }
+        return roles;
     }
 
     private static Prompt chat(Role... roles) {

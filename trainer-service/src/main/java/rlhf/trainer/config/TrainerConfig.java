@@ -1,6 +1,7 @@
 package rlhf.trainer.config;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
@@ -8,6 +9,7 @@ import org.hibernate.validator.constraints.time.DurationMin;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
 
 /** Settings of the trainer; validated at boot, so a value out of bounds stops it naming the key. */
 @ConfigMapping(prefix = "rlhf.trainer")
@@ -48,6 +50,39 @@ public interface TrainerConfig {
     @WithDefault("trainer-ppo")
     @NotBlank
     String ppoGroupId();
+
+    /**
+     * The admin API's bearer tokens, by name: {@code rlhf.trainer.keys.<name>.token} and {@code .role} ({@code admin}
+     * starts and cancels jobs; {@code read} only looks). In production the token comes from the Secret
+     * {@code trainer-admin} through the environment ({@code RLHF_TRAINER_KEYS_OPERATOR_TOKEN}). None configured: every
+     * state-changing call is refused (401 / UNAUTHENTICATED).
+     */
+    Map<String, AdminKey> keys();
+
+    /** One admin API key. */
+    interface AdminKey {
+        /** The bearer token; at least 16 characters. Never logged. */
+        @Size(min = 16, max = 512)
+        String token();
+
+        /** What the key may do. */
+        Role role();
+    }
+
+    /** Roles of the admin API keys. */
+    enum Role {
+        /** Everything: start and cancel jobs, and read. */
+        ADMIN,
+        /** Read only: jobs, lineage, the report. */
+        READ
+    }
+
+    /**
+     * Whether the read-only calls (GET /admin/jobs, /admin/lineage, /admin/report, gRPC GetJob and ListJobs) need a
+     * key too (either role); by default they are open, as the model store they describe is.
+     */
+    @WithDefault("false")
+    boolean readRequiresToken();
 
     /** The weekly online iteration. */
     Online online();

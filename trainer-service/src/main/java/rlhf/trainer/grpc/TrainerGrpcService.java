@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import rlhf.trainer.jobs.InvalidParameterException;
@@ -23,9 +24,13 @@ import rlhf.trainer.v1.StartJobRequest;
 import rlhf.trainer.v1.TrainerService;
 import rlhf.trainer.v1.TrainerServiceGrpc;
 
-/** gRPC admin edge of the trainer: the same {@link JobRunner} as the REST API, errors as gRPC statuses. */
+/**
+ * gRPC admin edge of the trainer: the same {@link JobRunner} as the REST API, errors as gRPC statuses; every call
+ * passes {@link AdminAuthorization} first.
+ */
 @GrpcService
 @Blocking
+@RegisterInterceptor(AdminAuthorization.class)
 public class TrainerGrpcService implements TrainerService {
 
     private final JobRunner runner;

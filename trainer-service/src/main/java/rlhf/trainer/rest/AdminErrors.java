@@ -7,6 +7,8 @@ import rlhf.trainer.jobs.InvalidParameterException;
 import rlhf.trainer.jobs.JobPreconditionException;
 import rlhf.trainer.service.JobBusyException;
 import rlhf.trainer.service.JobNotFoundException;
+import rlhf.trainer.service.PermissionDeniedException;
+import rlhf.trainer.service.UnauthenticatedException;
 
 /** The REST admin API's one error mapping: a status and a JSON body naming the cause, never a stack trace. */
 public class AdminErrors {
@@ -18,6 +20,17 @@ public class AdminErrors {
     @ServerExceptionMapper
     public RestResponse<Error> invalid(InvalidParameterException e) {
         return RestResponse.status(RestResponse.Status.BAD_REQUEST, new Error(e.getMessage(), e.parameter()));
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Error> unauthenticated(UnauthenticatedException e) {
+        return RestResponse.ResponseBuilder.create(RestResponse.Status.UNAUTHORIZED, new Error(e.getMessage(),
+                "authorization")).header("WWW-Authenticate", "Bearer realm=\"trainer-admin\"").build();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Error> forbidden(PermissionDeniedException e) {
+        return RestResponse.status(RestResponse.Status.FORBIDDEN, new Error(e.getMessage(), "authorization"));
     }
 
     @ServerExceptionMapper
