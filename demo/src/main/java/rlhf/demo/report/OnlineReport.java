@@ -76,7 +76,7 @@ public final class OnlineReport {
     public Path write(List<Judged> judged) {
         System.setProperty("java.awt.headless", "true");
         List<JsonNode> weeks = weeks();
-        List<HumanComparison> human = latestSnapshot();
+        List<HumanComparison> human = latestSnapshot(weeks);
         html.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>RLHF online report</title>")
                 .append("<style>body{font-family:sans-serif;margin:2em;max-width:1300px}table{border-collapse:collapse;"
                         + "margin:1em 0}td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}"
@@ -124,8 +124,7 @@ public final class OnlineReport {
     }
 
     /** The newest finished week's snapshot: every human comparison so far. */
-    private List<HumanComparison> latestSnapshot() {
-        List<JsonNode> weeks = weeks();
+    private List<HumanComparison> latestSnapshot(List<JsonNode> weeks) {
         if (weeks.isEmpty()) {
             return List.of();
         }
