@@ -40,9 +40,10 @@ public final class LocalStack implements AutoCloseable {
 
     private final Path repoRoot;
     private final Path workDir;
-    private final EmbeddedKafkaBroker broker;
+    private EmbeddedKafkaBroker broker;
     private final Map<Service, Process> processes = new LinkedHashMap<>();
     private final List<Service> services;
+    private final List<Service> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** The gateway's admin API key of this run: made up at start, never written to the work dir. */
     private final String gatewayApiKey = "local-" + UUID.randomUUID().toString().replace("-", "");
@@ -53,7 +54,12 @@ public final class LocalStack implements AutoCloseable {
     private final List<String> labelerKeys = List.of(1, 2, 3).stream()
             .map(i -> "labeler-" + i + "-" + UUID.randomUUID().toString().replace("-", "")).toList();
 
-    private LocalStack(Path repoRoot, Path workDir, EmbeddedKafkaBroker broker, List<Service> services) {
+    /** Extra JVM flags per module (system properties such as {@code -Drlhf.…=…}), after the stack's own. */
+    private final Map<String, List<String>> moduleFlags;
+
+    private LocalStack(Path repoRoot, Path workDir, EmbeddedKafkaBroker broker, List<Service> services,
+            Map<String, List<String>> moduleFlags) {
+        this.moduleFlags = Map.copyOf(moduleFlags);
         this.services = List.copyOf(services);
         this.repoRoot = repoRoot;
         this.workDir = workDir;
@@ -75,6 +81,16 @@ public final class LocalStack implements AutoCloseable {
      * @param workDir  broker data, model store and service logs go here
      */
     public static LocalStack start(Path repoRoot, Path workDir, int kafkaPort, List<Service> services) {
+        return start(repoRoot, workDir, kafkaPort, services, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, int, List)}, with extra JVM flags for the processes of some modules (e.g.
+     * {@code "policy-service" -> ["-Drlhf.policy.rollout.session-timeout=10s"]}); they come after the stack's own flags,
+     * so they win.
+     */
+    public static LocalStack start(Path repoRoot, Path workDir, int kafkaPort, List<Service> services,
+            Map<String, List<String>> flagsPerModule) {
         for (Service s : services) {
             if (!Files.isRegularFile(s.app(repoRoot))) {
                 throw new IllegalStateException(s.name() + " is not built: " + s.app(repoRoot)
@@ -83,7 +99,7 @@ public final class LocalStack implements AutoCloseable {
         }
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), kafkaPort);
         TopicAdmin.ensureTopics(broker.bootstrapServers(), (short) 1);
-        LocalStack stack = new LocalStack(repoRoot, workDir, broker, services);
+        LocalStack stack = new LocalStack(repoRoot, workDir, broker, services, flagsPerModule);
         try {
             for (Service s : services) {
                 stack.launch(s);
@@ -122,7 +138,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** The port of a service of this stack, by name. */
     public java.util.Optional<Integer> portOf(String name) {
-        return services.stream().filter(s -> s.name().equals(name)).map(Service::port).findFirst();
+        return java.util.stream.Stream.concat(services.stream(), replicas.stream()).filter(s -> s.name().equals(name))
+                .map(Service::port).findFirst();
     }
 
     public String bootstrapServers() {
@@ -133,9 +150,69 @@ public final class LocalStack implements AutoCloseable {
         return new ArrayList<>(processes.keySet());
     }
 
-    /** Log file of a service's process. */
+    /** Log file of a service's process (a restarted one appends to it). */
     public Path log(Service s) {
         return workDir.resolve("logs").resolve(s.name() + ".log");
+    }
+
+    /** The operating-system process id of a running service of this stack, by name. */
+    public java.util.OptionalLong pid(String name) {
+        return processes.entrySet().stream().filter(e -> e.getKey().name().equals(name) && e.getValue().isAlive())
+                .mapToLong(e -> e.getValue().pid()).findFirst();
+    }
+
+    /**
+     * Starts one more process of a service (a replica: same module, its own name and port) with the same configuration
+     * as the others; wait for it with {@link #awaitReady}.
+     */
+    public void addReplica(Service replica) {
+        if (portOf(replica.name()).isPresent()) {
+            throw new IllegalArgumentException("a service named " + replica.name() + " is already in this stack");
+        }
+        replicas.add(replica);
+        launch(replica);
+    }
+
+    /**
+     * Kills a service's process with SIGKILL (no shutdown hooks, nothing flushed) and waits until it is gone; it leaves
+     * the stack's running services until {@link #restart}.
+     */
+    public void kill(String name) throws InterruptedException {
+        Service s = service(name);
+        Process p = processes.remove(s);
+        if (p == null) {
+            throw new IllegalStateException(name + " does not run");
+        }
+        p.destroyForcibly();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(name + " (pid " + p.pid() + ") still runs 30 s after SIGKILL");
+        }
+    }
+
+    /** Starts a killed or stopped service again, on its port, with its configuration; wait with {@link #awaitReady}. */
+    public void restart(String name) {
+        Service s = service(name);
+        if (processes.containsKey(s)) {
+            throw new IllegalStateException(name + " still runs (pid " + processes.get(s).pid() + ")");
+        }
+        launch(s);
+    }
+
+    /**
+     * Stops the broker (an orderly shutdown, as in a rolling restart), waits {@code down}, and starts it again on the
+     * same port with the same data, so every client reconnects to the address it was given.
+     */
+    public void restartBroker(Duration down) throws InterruptedException {
+        int port = Integer.parseInt(broker.bootstrapServers().substring(broker.bootstrapServers().lastIndexOf(':') + 1));
+        broker.close();
+        Thread.sleep(down.toMillis());
+        broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"), port);
+    }
+
+    private Service service(String name) {
+        return java.util.stream.Stream.concat(services.stream(), replicas.stream()).filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service named " + name + " in this stack"));
     }
 
     private void launch(Service s) {
@@ -165,11 +242,13 @@ public final class LocalStack implements AutoCloseable {
             cmd.add("-Drlhf.trainer.keys.local.token=" + trainerAdminToken);
             cmd.add("-Drlhf.trainer.keys.local.role=admin");
         }
+        cmd.addAll(moduleFlags.getOrDefault(s.module(), List.of()));
         cmd.add("-jar");
         cmd.add(s.app(repoRoot).toString());
         try {
             Files.createDirectories(log(s).getParent());
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(s).toFile());
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log(s).toFile()));
             pb.environment().put("DJL_OFFLINE", "true");
             pb.environment().put("OPT_OUT_TRACKING", "true");
             processes.put(s, pb.start());

@@ -101,6 +101,15 @@ class GatewayFaultTest {
         int records = recordsPerId.values().stream().mapToInt(Integer::intValue).sum();
         System.out.printf("gateway faults: %s; %,d acknowledged after %,d retries; %,d records on the log for %,d ids%n",
                 faults, acknowledged.size(), retries.get(), records, recordsPerId.size());
+        FaultTable.reset(GatewayFaultTest.class);
+        FaultTable.row(GatewayFaultTest.class, "gateway killed, broker restarted during ingest", String.format(
+                "%,d comparisons from 8 clients retrying with the same ids; SIGKILL of the gateway, then an orderly broker "
+                        + "restart: %s", COMPARISONS, faults),
+                String.format("%d lost: %,d acknowledged, all on the log; %,d ids there (%,d records, %d retried appends)",
+                        acknowledged.stream().filter(id -> !recordsPerId.containsKey(id)).count(), acknowledged.size(),
+                        recordsPerId.size(), records,
+                        records - recordsPerId.size()),
+                faults.get(1) + ", " + faults.get(3), String.format("%,d client retries", retries.get()));
         assertThat(acknowledged).hasSize(COMPARISONS);
         assertThat(recordsPerId.keySet()).as("every acknowledged comparison is on the log").containsAll(acknowledged);
         assertThat(recordsPerId).as("the snapshot's rule keeps each id once: nothing but these ids").hasSize(COMPARISONS);

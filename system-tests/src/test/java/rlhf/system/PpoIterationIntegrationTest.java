@@ -79,9 +79,9 @@ class PpoIterationIntegrationTest {
 
     private static final long SEED = 5;
     private static final int CONTEXT = 64;
-    private static final int PROMPTS_PER_ITERATION = 4;
-    private static final int SAMPLES_PER_PROMPT = 2;
-    private static final int MAX_NEW_TOKENS = 8;
+    static final int PROMPTS_PER_ITERATION = 4;
+    static final int SAMPLES_PER_PROMPT = 2;
+    static final int MAX_NEW_TOKENS = 8;
     private static final String TRAINER_GROUP = "trainer-ppo"; // rlhf.trainer.ppo-group-id's default
 
     @Test
@@ -101,14 +101,7 @@ class PpoIterationIntegrationTest {
 
             Job ppo;
             try (TrainerClient trainer = new TrainerClient(stack.portOf("trainer-service").orElseThrow(), stack.trainerAdminToken())) {
-                trainer.run(JobKind.JOB_KIND_PRETRAIN, Map.of("layers", "1", "width", "32", "heads", "2",
-                        "context", Integer.toString(CONTEXT), "steps", "20", "batch-size", "4", "eval-windows", "8",
-                        "tokenizer", "bytes"), // writeTaskWorld measures prompts in bytes
-                        Duration.ofMinutes(2), line -> { });
-                trainer.run(JobKind.JOB_KIND_SFT, Map.of("max-steps", "4", "batch-size", "4"), Duration.ofMinutes(2),
-                        line -> { });
-                trainer.run(JobKind.JOB_KIND_REWARD_MODEL, Map.of("max-steps", "4", "prompts-per-batch", "2"),
-                        Duration.ofMinutes(2), line -> { });
+                makeTinyModels(trainer);
                 // Both model services pick their first models up from rlhf.model-versions.
                 awaitReady(policyPort);
                 awaitReady(rewardPort);
@@ -175,6 +168,18 @@ class PpoIterationIntegrationTest {
             assertThat(awaitServedPolicy(policyPort, 2)).isEqualTo(ref(ModelKind.MODEL_KIND_POLICY, 2));
             assertThat(generate(policyPort).getModel()).isEqualTo(ref(ModelKind.MODEL_KIND_POLICY, 2));
         }
+    }
+
+    /** base/v1, sft/v1 and reward/v1: tiny models (1 layer, width 32, byte tokens) made through the trainer's API. */
+    static void makeTinyModels(TrainerClient trainer) throws InterruptedException {
+        trainer.run(JobKind.JOB_KIND_PRETRAIN, Map.of("layers", "1", "width", "32", "heads", "2",
+                "context", Integer.toString(CONTEXT), "steps", "20", "batch-size", "4", "eval-windows", "8",
+                "tokenizer", "bytes"), // writeTaskWorld measures prompts in bytes
+                Duration.ofMinutes(2), line -> { });
+        trainer.run(JobKind.JOB_KIND_SFT, Map.of("max-steps", "4", "batch-size", "4"), Duration.ofMinutes(2),
+                line -> { });
+        trainer.run(JobKind.JOB_KIND_REWARD_MODEL, Map.of("max-steps", "4", "prompts-per-batch", "2"),
+                Duration.ofMinutes(2), line -> { });
     }
 
     /**
@@ -252,7 +257,7 @@ class PpoIterationIntegrationTest {
     }
 
     /** The trainer group's committed offsets on rlhf.rollouts, per partition (0 where it committed none). */
-    private static Map<Integer, Long> committedRollouts(String bootstrap) throws Exception {
+    static Map<Integer, Long> committedRollouts(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(TRAINER_GROUP)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
@@ -268,7 +273,7 @@ class PpoIterationIntegrationTest {
     }
 
     /** The end offsets of rlhf.rollouts, per partition. */
-    private static Map<Integer, Long> endOffsets(String bootstrap) {
+    static Map<Integer, Long> endOffsets(String bootstrap) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringDeserializer(), new ByteArrayDeserializer())) {
             String topic = Topic.ROLLOUTS.topicName();
@@ -288,13 +293,18 @@ class PpoIterationIntegrationTest {
                 .getRewardVersion());
     }
 
+    /** What the policy-service serves to unversioned calls now. */
+    static ModelRef servedPolicy(int port) {
+        return call(port, channel -> PolicyServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .listModels(ListModelsRequest.getDefaultInstance()).getServing());
+    }
+
     /** Waits until the policy-service serves {@code policy/v<version>} to unversioned calls; returns what it serves. */
     static ModelRef awaitServedPolicy(int port, long version) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         ModelRef serving = null;
         while (System.nanoTime() < deadline) {
-            serving = call(port, channel -> PolicyServiceGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(10, TimeUnit.SECONDS).listModels(ListModelsRequest.getDefaultInstance()).getServing());
+            serving = servedPolicy(port);
             if (serving.getKind() == ModelKind.MODEL_KIND_POLICY && serving.getVersion() == version) {
                 return serving;
             }

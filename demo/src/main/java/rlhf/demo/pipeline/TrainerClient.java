@@ -60,7 +60,25 @@ public final class TrainerClient implements AutoCloseable {
         return job;
     }
 
-    private static boolean ended(JobState s) {
+    /** Starts a job and returns at once (its state RUNNING); follow it with {@link #get}. */
+    public Job start(JobKind kind, Map<String, String> parameters) {
+        return stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                .startJob(StartJobRequest.newBuilder().setKind(kind).putAllParameters(parameters).build());
+    }
+
+    /** A job of this trainer process, by id. */
+    public Job get(String jobId) {
+        return stub.withDeadlineAfter(30, TimeUnit.SECONDS).getJob(GetJobRequest.newBuilder().setJobId(jobId).build());
+    }
+
+    /** Every job of this trainer process, newest first. */
+    public java.util.List<Job> list() {
+        return stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                .listJobs(rlhf.trainer.v1.ListJobsRequest.getDefaultInstance()).getJobsList();
+    }
+
+    /** Whether a job state is final (succeeded, failed or cancelled). */
+    public static boolean ended(JobState s) {
         return s == JobState.JOB_STATE_SUCCEEDED || s == JobState.JOB_STATE_FAILED || s == JobState.JOB_STATE_CANCELLED;
     }
 

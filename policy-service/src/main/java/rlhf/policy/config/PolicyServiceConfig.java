@@ -148,5 +148,15 @@ public interface PolicyServiceConfig {
         @Min(1)
         @Max(64)
         int scoringThreads();
+
+        /**
+         * Kafka's {@code session.timeout.ms} of the rollout consumers: how long after a replica dies without leaving
+         * the group (SIGKILL, a lost node) its prompt partitions move to the replicas that live, which then re-read the
+         * requests it had not committed. Between the broker's group.min/max.session.timeout.ms (6 s .. 30 min).
+         */
+        @WithDefault("45s")
+        @DurationMin(seconds = 6)
+        @DurationMax(minutes = 30)
+        Duration sessionTimeout();
     }
 }

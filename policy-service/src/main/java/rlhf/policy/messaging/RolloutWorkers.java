@@ -81,7 +81,9 @@ public class RolloutWorkers {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", // a new group starts with the prompts already waiting
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, rollout.maxPollRecords()),
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, rollout.maxPollRecords(),
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) rollout.sessionTimeout().toMillis(),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, rollout.sessionTimeout().toMillis() / 5)),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

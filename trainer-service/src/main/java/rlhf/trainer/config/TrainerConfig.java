@@ -84,6 +84,19 @@ public interface TrainerConfig {
     @WithDefault("false")
     boolean readRequiresToken();
 
+    /**
+     * Folder of the job journal (one JSON file per job: kind, parameters, state); default {@code <data-dir>/jobs}. It
+     * must outlive the process (a volume in Kubernetes) for an interrupted job to be resumed.
+     */
+    java.util.Optional<String> journalDir();
+
+    /**
+     * Whether a PPO job that the journal records as running when the trainer starts (the process before this one died
+     * or was stopped during it) is resumed from the newest published policy with the iterations it had left.
+     */
+    @WithDefault("true")
+    boolean resumeInterrupted();
+
     /** The weekly online iteration. */
     Online online();
 
