@@ -177,22 +177,11 @@ class FaultSuiteTest {
     @Order(2)
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void aBrokerRestartDuringPpoLosesNoRolloutAndCountsNoneTwice() throws Exception {
-        long first = newestPolicy();
-        int deadLetters = deadLetters();
-        Job job;
-        double recovered;
-        try (TrainerClient trainer = trainer()) {
-            job = trainer.start(JobKind.JOB_KIND_PPO, ppo(ITERATIONS));
-            awaitPolicy(first + 1, Duration.ofMinutes(2));
-            long down = System.nanoTime();
-            stack.restartBroker(Duration.ofSeconds(3));
-            awaitPolicy(first + 2, Duration.ofMinutes(3));
-            recovered = (System.nanoTime() - down) / 1e9;
-            job = awaitEnd(trainer, job.getJobId(), Duration.ofMinutes(4));
-        }
-        assertThat(job.getState()).as(job.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        Versions v = checkVersions(first, ITERATIONS);
-        int newDeadLetters = deadLetters() - deadLetters;
+        Faulted f = ppoWithFault(() -> stack.restartBroker(Duration.ofSeconds(3)));
+        long first = f.first;
+        Versions v = f.versions;
+        int newDeadLetters = f.deadLetters;
+        double recovered = f.recovered;
         FaultTable.row(FaultSuiteTest.class, "broker restarted during PPO", String.format(Locale.ROOT,
                 "orderly broker stop after policy v%d, 3 s down, start on the same port and data (iteration %d of %d "
                         + "running)", first + 1, 2, ITERATIONS),
@@ -211,22 +200,11 @@ class FaultSuiteTest {
         stack.addReplica(replica);
         stack.awaitReady(Duration.ofMinutes(2), line -> { });
         PpoIterationIntegrationTest.awaitReady(replica.port());
-        long first = newestPolicy();
-        int deadLetters = deadLetters();
-        Job job;
-        double recovered;
-        try (TrainerClient trainer = trainer()) {
-            job = trainer.start(JobKind.JOB_KIND_PPO, ppo(ITERATIONS));
-            awaitPolicy(first + 1, Duration.ofMinutes(2));
-            long down = System.nanoTime();
-            stack.kill(replica.name());
-            awaitPolicy(first + 2, Duration.ofMinutes(3));
-            recovered = (System.nanoTime() - down) / 1e9;
-            job = awaitEnd(trainer, job.getJobId(), Duration.ofMinutes(4));
-        }
-        assertThat(job.getState()).as(job.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
-        Versions v = checkVersions(first, ITERATIONS);
-        int newDeadLetters = deadLetters() - deadLetters;
+        Faulted f = ppoWithFault(() -> stack.kill(replica.name()));
+        long first = f.first;
+        Versions v = f.versions;
+        int newDeadLetters = f.deadLetters;
+        double recovered = f.recovered;
         FaultTable.row(FaultSuiteTest.class, "policy replica killed during rollouts", String.format(Locale.ROOT,
                 "SIGKILL of the second policy-service replica after policy v%d (rollout group of 2 replicas, session "
                         + "timeout 8 s)", first + 1),
@@ -298,6 +276,37 @@ class FaultSuiteTest {
         assertThat(v.records).as("no request sent twice: the resumed job used the backlog").isEqualTo(ITERATIONS * ROLLOUTS);
         assertThat(PpoIterationIntegrationTest.awaitServedPolicy(policyPort, first + ITERATIONS).getVersion())
                 .isEqualTo(first + ITERATIONS);
+    }
+
+    /** A fault injected in a live stack. */
+    private interface Fault {
+        void inject() throws Exception;
+    }
+
+    /** A PPO run with a fault: its first version, what its versions show, new dead letters, seconds to recover. */
+    private record Faulted(long first, Versions versions, int deadLetters, double recovered) {
+    }
+
+    /**
+     * Runs a PPO job of {@link #ITERATIONS} iterations, injects the fault once its first version is published, and checks
+     * that the job succeeds with every version whole; recovery is the time from the fault to the next version.
+     */
+    private Faulted ppoWithFault(Fault fault) throws Exception {
+        long first = newestPolicy();
+        int deadLetters = deadLetters();
+        Job job;
+        double recovered;
+        try (TrainerClient trainer = trainer()) {
+            job = trainer.start(JobKind.JOB_KIND_PPO, ppo(ITERATIONS));
+            awaitPolicy(first + 1, Duration.ofMinutes(2));
+            long down = System.nanoTime();
+            fault.inject();
+            awaitPolicy(first + 2, Duration.ofMinutes(3));
+            recovered = (System.nanoTime() - down) / 1e9;
+            job = awaitEnd(trainer, job.getJobId(), Duration.ofMinutes(4));
+        }
+        assertThat(job.getState()).as(job.getError()).isEqualTo(JobState.JOB_STATE_SUCCEEDED);
+        return new Faulted(first, checkVersions(first, ITERATIONS), deadLetters() - deadLetters, recovered);
     }
 
     /** What the versions of one faulted PPO run show. */
