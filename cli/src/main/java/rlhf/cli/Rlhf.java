@@ -19,7 +19,7 @@ import rlhf.trainer.jobs.InvalidParameterException;
         description = "RLHF on the JVM: the InstructGPT stages as commands, and the local run of the whole system.",
         subcommands = {DataCommand.class, TrainCommand.class, CompareCommand.class, EvaluateCommand.class,
             EvaluateVersionsCommand.class, GoldPpoCommand.class, ImportCommand.class, SnapshotCommand.class,
-            DemoCommand.class, ServeCommand.class, CommandLine.HelpCommand.class},
+            DemoCommand.class, ServeCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:the work failed (the message says why)", "2:bad command line (usage printed)"},
         footer = {"", "Run 'rlhf COMMAND --help' for a command's options."})

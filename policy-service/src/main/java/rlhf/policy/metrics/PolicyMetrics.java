@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import rlhf.model.train.LiveArrays;
 import rlhf.policy.service.GenerationObserver;
 import rlhf.policy.service.RolloutSampler;
 
@@ -30,6 +31,7 @@ import rlhf.policy.service.RolloutSampler;
  *   rlhf.rollout.scoring             timer     waiting for the reward service for one rollout request
  *   rlhf.rollouts                    counter   rollouts published (acknowledged by Kafka)
  *   rlhf.rollout.dead.letters        counter   prompt records sent to rlhf.dead-letter {error_class}
+ *   rlhf.ndarrays.live               gauge     NDArrays open in this process's engine, counted when scraped
  * </pre>
  */
 @ApplicationScoped
@@ -66,7 +68,12 @@ public class PolicyMetrics implements GenerationObserver, RolloutSampler.Observe
         this.rollouts = Counter.builder("rlhf.rollouts")
                 .description("Rollouts published to rlhf.rollouts and acknowledged").register(registry);
         deadLetters("INVALID_PAYLOAD"); // present from boot, so a dashboard sees 0 rather than no series
+        Gauge.builder("rlhf.ndarrays.live", LiveArrays::inEngine)
+                .description("NDArrays open in this process's DJL engine (loaded versions and requests in flight); "
+                    + "growth between equally idle moments is a leak")
+                .strongReference(true).register(registry);
     }
+
 
     @Override
     public void engineCall(int sequences, int tokens, long nanos) {

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import rlhf.model.train.LiveArrays;
 
 /**
  * Every meter of the reward service, in one place. Tags are bounded: the RPC name and the gRPC status code.
@@ -23,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  *   rlhf.reward.abandoned           counter   items withdrawn because the caller gave up (deadline, cancel)
  *   rlhf.reward.version             gauge     version unversioned calls are scored with (0: none loaded)
  *   rlhf.reward.versions.loaded     gauge     versions held in memory
+ *   rlhf.ndarrays.live              gauge     NDArrays open in this process's engine, counted when scraped
  * </pre>
  */
 @ApplicationScoped
@@ -59,7 +61,12 @@ public class RewardMetrics {
                 .register(registry);
         Gauge.builder("rlhf.reward.versions.loaded", loadedVersions, AtomicInteger::doubleValue)
                 .description("Reward model versions held in memory").register(registry);
+        Gauge.builder("rlhf.ndarrays.live", LiveArrays::inEngine)
+                .description("NDArrays open in this process's DJL engine (loaded versions and batches in flight); "
+                    + "growth between equally idle moments is a leak")
+                .strongReference(true).register(registry);
     }
+
 
     /** One forward pass over {@code size} pairs took {@code nanos}. */
     public void batchDone(int size, long nanos) {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import rlhf.model.train.LiveArrays;
 import rlhf.trainer.jobs.JobKind;
 import rlhf.trainer.jobs.StepProgress;
 
@@ -32,6 +33,8 @@ import rlhf.trainer.jobs.StepProgress;
  * (the PPO epochs)</li>
  * <li>{@code rlhf.online.scheduled{outcome}} (counter): triggers of the weekly online iteration, {@code started},
  * {@code skipped_busy} (another job was running) or {@code refused} (bad parameters or a missing input)</li>
+ * <li>{@code rlhf.ndarrays.live} (gauge): NDArrays open in this process's DJL engine, counted when scraped; between
+ * jobs it should come back to the same number (the soak checks it)</li>
  * </ul>
  */
 @ApplicationScoped
@@ -62,6 +65,10 @@ public class TrainerMetrics {
         Gauge.builder("rlhf.rm.ece", rmEce, AtomicReference::get)
                 .description("held-out expected calibration error of the latest reward model").register(registry);
         registerPpo(registry);
+        Gauge.builder("rlhf.ndarrays.live", LiveArrays::inEngine)
+                .description("NDArrays open in this process's DJL engine (the running job's models, optimizer state "
+                    + "and batches); growth between jobs is a leak")
+                .strongReference(true).register(registry);
     }
 
     private void registerPpo(MeterRegistry registry) {
