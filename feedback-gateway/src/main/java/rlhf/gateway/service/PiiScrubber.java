@@ -63,10 +63,49 @@ public final class PiiScrubber {
     private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
     private final String defaultRegion;
     private final CreditCardValidator cards = CreditCardValidator.genericCreditCardValidator();
+    /**
+     * The fewest digits a valid phone number written without a plus sign can have in {@link #defaultRegion}: a national
+     * number of the region (its shortest valid length, e.g. 10 in the US, local-only lengths aside), or the region's
+     * international call prefix followed by the shortest international number (e.g. 011 + 5 digits). Fewer digits and
+     * no plus sign: the matcher (valid numbers only) cannot find one, and it is not run.
+     */
+    private final int minPhoneDigitsWithoutPlus;
 
     /** @param defaultRegion ISO 3166 region for numbers written without a country code, e.g. {@code US} */
     public PiiScrubber(String defaultRegion) {
         this.defaultRegion = defaultRegion;
+        this.minPhoneDigitsWithoutPlus = minPhoneDigitsWithoutPlus(phones, defaultRegion);
+    }
+
+    static int minPhoneDigitsWithoutPlus(PhoneNumberUtil phones, String region) {
+        if (!phones.getSupportedRegions().contains(region)) {
+            return MIN_PHONE_DIGITS; // an unknown region: the general bound
+        }
+        int national = MIN_PHONE_DIGITS;
+        for (int length = 1; length <= 17; length++) { // the shortest possible national number (local-only lengths aside)
+            try {
+                if (phones.isPossibleNumberWithReason(phones.parse("5".repeat(length), region))
+                        == PhoneNumberUtil.ValidationResult.IS_POSSIBLE) {
+                    national = length;
+                    break;
+                }
+            } catch (com.google.i18n.phonenumbers.NumberParseException tooShortToParse) {
+                // try longer
+            }
+        }
+        // The region's international call prefix, as its callers dial a foreign number (011 from the US); none known
+        // (a number written out of the region starts with +): 0.
+        String foreign = phones.getCountryCodeForRegion(region) == 44 ? "+16502530000" : "+442079460958";
+        int prefix = 0;
+        try {
+            String dialled = phones.formatOutOfCountryCallingNumber(phones.parse(foreign, "ZZ"), region);
+            if (!dialled.startsWith("+")) {
+                prefix = Math.max(0, (int) dialled.chars().filter(Character::isDigit).count() - (foreign.length() - 1));
+            }
+        } catch (com.google.i18n.phonenumbers.NumberParseException e) {
+            prefix = 0;
+        }
+        return Math.max(MIN_PHONE_DIGITS, Math.min(national, prefix + MIN_PHONE_DIGITS));
     }
 
     /** A comparison whose prompt turns and answers are scrubbed, with the counts of all its texts together. */
@@ -104,14 +143,19 @@ public final class PiiScrubber {
     public Scrubbed scrub(String text) {
         Map<PiiType, Integer> found = new EnumMap<>(PiiType.class);
         // Cheap counts first: most texts hold no '@' and few digits, and the matchers are what ingest spends its time on.
-        int digits = 0;
+        int digits = 0; // ASCII: what the IBAN and card patterns read
+        int anyDigits = 0; // any script's decimal digits: what the phone matcher reads
         for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            char c = text.charAt(i);
+            if (digit(c)) {
                 digits++;
+                anyDigits++;
+            } else if (c > 0x7f && Character.isDigit(c)) {
+                anyDigits++;
             }
         }
         String out = text;
-        if (digits >= MIN_IBAN_DIGITS) {
+        if (digits >= MIN_IBAN_DIGITS && mayHoldIban(text)) {
             out = replace(out, IBAN_CANDIDATE, PiiType.IBAN, s -> IBANValidator.getInstance().isValid(s.replace(" ", "")),
                     found);
         }
@@ -121,10 +165,34 @@ public final class PiiScrubber {
         if (out.indexOf('@') >= 0) {
             out = replace(out, EMAIL_CANDIDATE, PiiType.EMAIL, s -> EmailValidator.getInstance().isValid(s), found);
         }
-        if (digits >= MIN_PHONE_DIGITS) {
+        if (anyDigits >= MIN_PHONE_DIGITS && (anyDigits >= minPhoneDigitsWithoutPlus || hasPlus(text))) {
             out = phones(out, found);
         }
         return new Scrubbed(out, found);
+    }
+
+    /** Two capital letters followed by two digits somewhere: where every IBAN starts (the regex needs it too). */
+    private static boolean mayHoldIban(String text) {
+        for (int i = 0; i + 3 < text.length(); i++) {
+            if (capital(text.charAt(i)) && capital(text.charAt(i + 1)) && digit(text.charAt(i + 2))
+                    && digit(text.charAt(i + 3))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A plus sign, ASCII or full-width, as the matcher reads an international number's start. */
+    private static boolean hasPlus(String text) {
+        return text.indexOf('+') >= 0 || text.indexOf('\uFF0B') >= 0;
+    }
+
+    private static boolean capital(char c) {
+        return c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean digit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static String replace(String text, Pattern candidate, PiiType type,

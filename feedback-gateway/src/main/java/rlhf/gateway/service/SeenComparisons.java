@@ -32,6 +32,11 @@ public final class SeenComparisons {
         return stored.putIfAbsent(id, digest) == null;
     }
 
+    /** Whether the id is known (its first record on the log read, or appended by this replica). */
+    public boolean knows(String id) {
+        return stored.containsKey(id);
+    }
+
     /** Ids known; for metrics and readiness. */
     public int size() {
         return stored.size();

@@ -25,6 +25,9 @@ class PiiScrubberTest {
             new Fixture("Call +1 650-253-0000 tomorrow", "Call <PHONE> tomorrow", Map.of(PiiType.PHONE, 1)),
             new Fixture("my number is (650) 253-0000", "my number is <PHONE>", Map.of(PiiType.PHONE, 1)),
             new Fixture("London: +44 20 7946 0958", "London: <PHONE>", Map.of(PiiType.PHONE, 1)),
+            new Fixture("from the US dial 011 44 20 7946 0958", "from the US dial <PHONE>", Map.of(PiiType.PHONE, 1)),
+            new Fixture("full-width: \uFF16\uFF15\uFF10-\uFF12\uFF15\uFF13-\uFF10\uFF10\uFF10\uFF10",
+                    "full-width: <PHONE>", Map.of(PiiType.PHONE, 1)),
             new Fixture("Visa 4111 1111 1111 1111 exp 12/30", "Visa <CARD> exp 12/30", Map.of(PiiType.CARD, 1)),
             new Fixture("card 5500-0000-0000-0004", "card <CARD>", Map.of(PiiType.CARD, 1)),
             new Fixture("amex 378282246310005.", "amex <CARD>.", Map.of(PiiType.CARD, 1)),
@@ -42,6 +45,18 @@ class PiiScrubberTest {
             new Fixture("not an IBAN: DE00 1234", "not an IBAN: DE00 1234", Map.of()),
             new Fixture("user@localhost is no address", "user@localhost is no address", Map.of()),
             new Fixture("Name 3 colors.", "Name 3 colors.", Map.of()));
+
+    @Test
+    void theMatcherIsSkippedOnlyBelowTheDigitsAValidNumberNeedsWithoutAPlusSign() {
+        var phones = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        // US: national numbers have 10 digits; 011 + the shortest international number (5) = 8.
+        assertThat(PiiScrubber.minPhoneDigitsWithoutPlus(phones, "US")).isEqualTo(8);
+        assertThat(PiiScrubber.minPhoneDigitsWithoutPlus(phones, "ZZ")).as("unknown region: the general bound")
+                .isEqualTo(5);
+        // 7 digits without a plus: no valid US number, and none is found; with a plus the matcher runs.
+        assertThat(scrubber.scrub("report 1234567 is due").text()).isEqualTo("report 1234567 is due");
+        assertThat(scrubber.scrub("Saint Helena: +290 22158").text()).isEqualTo("Saint Helena: <PHONE>");
+    }
 
     @Test
     void theCorpusIsScrubbedAndCounted() {

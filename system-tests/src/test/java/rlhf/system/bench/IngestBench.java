@@ -182,7 +182,7 @@ public final class IngestBench {
 
     private static Result single(String url, String key, int n, String prefix) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        Semaphore inFlight = new Semaphore(32);
+        Semaphore inFlight = new Semaphore(Integer.getInteger("bench.single.in-flight", 32));
         long[] latencies = new long[n];
         AtomicInteger acknowledged = new AtomicInteger();
         List<CompletableFuture<?>> calls = new ArrayList<>(n);
