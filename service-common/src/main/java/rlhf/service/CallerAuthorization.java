@@ -17,7 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @GlobalInterceptor
 @ApplicationScoped
-@Priority(150) // after StatusMessageInterceptor (200) wraps the call, so the refusal's description is encoded too
+@Priority(300) // after CallLifetimeInterceptor (100)
 public class CallerAuthorization implements ServerInterceptor {
 
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -49,8 +49,8 @@ public class CallerAuthorization implements ServerInterceptor {
             tokens.keyName(headers.get(AUTHORIZATION));
             return next.startCall(call, headers);
         } catch (BearerTokens.Refused e) {
-            call.close(Status.UNAUTHENTICATED.withDescription("authorization: " + e.getMessage()
-                    + " (this service requires a caller token: rlhf.callers.required)"), new Metadata());
+            StatusMessageInterceptor.refuse(call, Status.UNAUTHENTICATED.withDescription("authorization: "
+                    + e.getMessage() + " (this service requires a caller token: rlhf.callers.required)"));
             return new ServerCall.Listener<>() {
             };
         }

@@ -31,4 +31,45 @@ class StatusMessageInterceptorTest {
         assertThat(cut).startsWith("job_id: no job 'éé").endsWith("… (cut at 500 of 100033 characters)");
         assertThat(StatusMessageInterceptor.encode(cut).length()).isLessThan(6_200);
     }
+
+    @Test
+    void aRefusalFromAnInterceptorCarriesItsDescriptionSpecEncodedInTheTrailer() {
+        io.grpc.Status[] closed = new io.grpc.Status[1];
+        io.grpc.Metadata[] trailers = new io.grpc.Metadata[1];
+        io.grpc.ServerCall<Object, Object> call = new io.grpc.ServerCall<>() {
+            @Override
+            public void request(int numMessages) {
+            }
+
+            @Override
+            public void sendHeaders(io.grpc.Metadata headers) {
+            }
+
+            @Override
+            public void sendMessage(Object message) {
+            }
+
+            @Override
+            public void close(io.grpc.Status status, io.grpc.Metadata t) {
+                closed[0] = status;
+                trailers[0] = t;
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+
+            @Override
+            public io.grpc.MethodDescriptor<Object, Object> getMethodDescriptor() {
+                return null;
+            }
+        };
+
+        StatusMessageInterceptor.refuse(call, io.grpc.Status.UNAUTHENTICATED.withDescription("authorization: 100% é"));
+
+        assertThat(closed[0].getCode()).isEqualTo(io.grpc.Status.Code.UNAUTHENTICATED);
+        assertThat(closed[0].getDescription()).as("not left to the server's own encoding").isNull();
+        assertThat(trailers[0].get(StatusMessageInterceptor.GRPC_MESSAGE)).isEqualTo("authorization: 100%25 %C3%A9");
+    }
 }

@@ -45,7 +45,7 @@ public class AdminAuthorization implements ServerInterceptor {
         } catch (PermissionDeniedException e) {
             refused = Status.PERMISSION_DENIED.withDescription(e.getMessage());
         }
-        call.close(refused, new Metadata());
+        rlhf.service.StatusMessageInterceptor.refuse(call, refused); // encoded as every other description
         return new ServerCall.Listener<>() {
         };
     }
