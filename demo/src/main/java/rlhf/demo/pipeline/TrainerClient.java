@@ -37,8 +37,7 @@ public final class TrainerClient implements AutoCloseable {
     /** Starts a job, prints a progress line now and then, and returns it once it ended; fails unless it succeeded. */
     public Job run(JobKind kind, Map<String, String> parameters, Duration timeout, Consumer<String> progress)
             throws InterruptedException {
-        Job job = stub.withDeadlineAfter(30, TimeUnit.SECONDS)
-                .startJob(StartJobRequest.newBuilder().setKind(kind).putAllParameters(parameters).build());
+        Job job = start(kind, parameters);
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastStep = -1;
         while (!ended(job.getState())) {
@@ -46,7 +45,7 @@ public final class TrainerClient implements AutoCloseable {
                 throw new IllegalStateException(kind + " did not finish within " + timeout);
             }
             Thread.sleep(2_000);
-            job = stub.withDeadlineAfter(30, TimeUnit.SECONDS).getJob(GetJobRequest.newBuilder().setJobId(job.getJobId()).build());
+            job = get(job.getJobId());
             if (job.hasProgress() && job.getProgress().getStep() != lastStep) {
                 lastStep = job.getProgress().getStep();
                 progress.accept(String.format("%s step %d/%d loss %.4f %,.0f tok/s", kind.name().substring(9).toLowerCase(),
@@ -69,6 +68,12 @@ public final class TrainerClient implements AutoCloseable {
     /** A job of this trainer process, by id. */
     public Job get(String jobId) {
         return stub.withDeadlineAfter(30, TimeUnit.SECONDS).getJob(GetJobRequest.newBuilder().setJobId(jobId).build());
+    }
+
+    /** Asks a job to stop after its current step; returns it as it is now. */
+    public Job cancel(String jobId) {
+        return stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+                .cancelJob(rlhf.trainer.v1.CancelJobRequest.newBuilder().setJobId(jobId).build());
     }
 
     /** Every job of this trainer process, newest first. */
