@@ -40,13 +40,24 @@ public final class TopicFollower implements AutoCloseable {
 
     public TopicFollower(String bootstrapServers, String clientId, Topic topic,
             Consumer<ConsumerRecord<String, byte[]>> handler) {
+        this(bootstrapServers, clientId, topic, Map.of(), handler);
+    }
+
+    /**
+     * @param consumerSettings more consumer settings, e.g. {@code fetch.min.bytes} and {@code fetch.max.wait.ms} for a
+     *                         busy topic whose records may be handed over in batches a few milliseconds late
+     */
+    public TopicFollower(String bootstrapServers, String clientId, Topic topic, Map<String, Object> consumerSettings,
+            Consumer<ConsumerRecord<String, byte[]>> handler) {
         this.topic = topic;
         this.handler = handler;
-        this.consumerConfig = Map.of(
+        Map<String, Object> config = new java.util.HashMap<>(consumerSettings);
+        config.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.CLIENT_ID_CONFIG, clientId,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        this.consumerConfig = Map.copyOf(config);
         this.thread = new Thread(this::run, topic.topicName() + "-follower");
         this.thread.setDaemon(true);
     }

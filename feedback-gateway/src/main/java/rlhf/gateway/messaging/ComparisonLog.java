@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -55,7 +56,11 @@ public class ComparisonLog {
     }
 
     void onStart(@Observes StartupEvent event) {
+        // Every append is read back here: waiting for 64 KiB or 50 ms per fetch instead of answering each fetch with
+        // whatever one record arrived halves the broker's fetch work under load (P5); another replica's append is
+        // seen at most 50 ms later, a race the training snapshot settles anyway (the first record of an id counts).
         follower = new TopicFollower(kafka.bootstrapServers(), "feedback-gateway-comparison-ids", Topic.COMPARISONS,
+                Map.of(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50),
                 this::observe).start();
         erasures = new TopicFollower(kafka.bootstrapServers(), "feedback-gateway-erasures", Topic.USER_ERASURES,
                 r -> {
@@ -90,7 +95,12 @@ public class ComparisonLog {
 
     /** Appends one comparison, key = its id; completes once all in-sync replicas have it. */
     public CompletableFuture<RecordMetadata> append(Comparison comparison) {
-        return send(Topic.COMPARISONS, comparison.getComparisonId(), comparison.toByteArray());
+        return append(comparison.getComparisonId(), comparison.toByteArray());
+    }
+
+    /** Appends one comparison already serialized ({@code Comparison.toByteArray()}), key = its id. */
+    public CompletableFuture<RecordMetadata> append(String comparisonId, byte[] comparison) {
+        return send(Topic.COMPARISONS, comparisonId, comparison);
     }
 
     /** Records a user's erasure on {@code rlhf.user-erasures}, key = the user id; completes once all replicas have it. */

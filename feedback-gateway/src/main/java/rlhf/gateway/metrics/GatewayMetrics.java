@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import rlhf.feedback.v1.Comparison;
 import rlhf.feedback.v1.RankTier;
+import rlhf.feedback.v1.Split;
 import rlhf.gateway.service.PiiScrubber.PiiType;
 
 /**
@@ -39,6 +40,11 @@ public class GatewayMetrics {
     private final Timer chatFirstToken;
     private final Timer chatAnswer;
     private final Counter tasksIssued;
+    // Registered once: building and registering a meter per comparison (hashing its id in the registry) showed in the
+    // ingest profile (P5). Outcomes, PII types and splits are fixed sets; rejection fields are not, and stay lazy.
+    private final Map<String, Counter> outcomes = new java.util.HashMap<>();
+    private final Map<PiiType, Counter> piiCounters = new java.util.EnumMap<>(PiiType.class);
+    private final Map<Split, Counter> splits = new java.util.EnumMap<>(Split.class);
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -58,10 +64,16 @@ public class GatewayMetrics {
         this.tasksIssued = Counter.builder("rlhf.gateway.labeling.tasks.issued")
                 .description("labeling tasks handed to labelers").register(registry);
         for (String outcome : new String[] {"accepted", "duplicate", "rejected", "conflict", "failed"}) {
-            outcome(outcome); // present at 0 from boot
+            outcomes.put(outcome, Counter.builder("rlhf.gateway.comparisons") // present at 0 from boot
+                    .description("submitted comparisons by outcome").tag("outcome", outcome).register(registry));
         }
         for (PiiType type : PiiType.values()) {
-            pii(type);
+            piiCounters.put(type, Counter.builder("rlhf.gateway.pii")
+                    .description("personal data values replaced before the append")
+                    .tag("type", type.name().toLowerCase()).register(registry));
+        }
+        for (Split split : new Split[] {Split.SPLIT_TRAIN, Split.SPLIT_VALIDATION, Split.SPLIT_TEST}) {
+            splits.put(split, splitCounter(split));
         }
     }
 
@@ -89,9 +101,8 @@ public class GatewayMetrics {
         }
         outcome("accepted").increment();
         pii.forEach((type, n) -> pii(type).increment(n));
-        Counter.builder("rlhf.gateway.split").description("accepted comparisons by split")
-                .tag("split", stored.getSplit().name().substring("SPLIT_".length()).toLowerCase())
-                .register(registry).increment();
+        Counter split = splits.get(stored.getSplit());
+        (split != null ? split : splitCounter(stored.getSplit())).increment();
         if (stored.getOverPromptCap()) {
             overCap.increment();
         }
@@ -105,13 +116,16 @@ public class GatewayMetrics {
     }
 
     private Counter outcome(String outcome) {
-        return Counter.builder("rlhf.gateway.comparisons").description("submitted comparisons by outcome")
-                .tag("outcome", outcome).register(registry);
+        return outcomes.get(outcome);
     }
 
     private Counter pii(PiiType type) {
-        return Counter.builder("rlhf.gateway.pii").description("personal data values replaced before the append")
-                .tag("type", type.name().toLowerCase()).register(registry);
+        return piiCounters.get(type);
+    }
+
+    private Counter splitCounter(Split split) {
+        return Counter.builder("rlhf.gateway.split").description("accepted comparisons by split")
+                .tag("split", split.name().substring("SPLIT_".length()).toLowerCase()).register(registry);
     }
 
     /** A streamed chat's first token arrived. */

@@ -10,8 +10,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.smallrye.common.annotation.Blocking;
@@ -59,7 +57,6 @@ public class ComparisonResource {
     public record BatchResult(int accepted, int duplicates, int rejected, List<ItemResult> items) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
     private final Ingest ingest;
@@ -116,7 +113,7 @@ public class ComparisonResource {
     public CompletionStage<BatchResult> submitBatch(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             byte[] bytes) {
         Caller caller = keys.authenticate(authorization);
-        JsonNode items = batchItems(JsonBodies.utf8(bytes, "comparisons"));
+        List<BatchItems.Item> items = BatchItems.of(JsonBodies.utf8(bytes, "comparisons"), config.maxBatchItems());
         // One item after another on this thread, in order, each up to its append: the appends then go out together
         // (the producer batches them) and are awaited together. In order, so the first occurrence of an id in the batch
         // is the one appended; a later one waits for that append (SeenComparisons) and is judged against it. (Handing
@@ -130,9 +127,13 @@ public class ComparisonResource {
                 .thenApply(done -> tally(results.stream().map(CompletableFuture::join).toList()));
     }
 
-    private CompletableFuture<ItemResult> item(int index, JsonNode node, Caller caller) {
+    private CompletableFuture<ItemResult> item(int index, BatchItems.Item item, Caller caller) {
         try {
-            Comparison comparison = parse(node.toString(), "comparisons[" + index + "]");
+            String field = "comparisons[" + index + "]";
+            if (item.json() == null) {
+                throw new InvalidInputException(field, "not a comparison: expected a JSON object, got " + item.kind());
+            }
+            Comparison comparison = parse(item.json(), field);
             return ingest.submit(comparison, caller).handle((r, failure) -> failure == null
                     ? new ItemResult(index, r.duplicate() ? 200 : 202, Stored.of(r), null)
                     : new ItemResult(index, problem(failure).status(), null, problem(failure)));
@@ -146,23 +147,6 @@ public class ComparisonResource {
         int accepted = (int) items.stream().filter(i -> i.status() == 202).count();
         int duplicates = (int) items.stream().filter(i -> i.status() == 200).count();
         return new BatchResult(accepted, duplicates, items.size() - accepted - duplicates, items);
-    }
-
-    private JsonNode batchItems(String body) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidInputException("comparisons", "the body is not JSON: " + e.getOriginalMessage());
-        }
-        JsonNode items = root == null ? null : root.get("comparisons");
-        if (items == null || !items.isArray()) {
-            throw new InvalidInputException("comparisons", "required: an array of comparisons");
-        }
-        if (items.size() > config.maxBatchItems()) {
-            throw new InvalidInputException("comparisons", items.size() + " items > max " + config.maxBatchItems());
-        }
-        return items;
     }
 
     private static Comparison parse(String json, String field) {

@@ -75,7 +75,9 @@ public class Ingest {
         boolean overCap = log.users().overCap(submitted.getUserId(), prompt, config.maxPromptsPerUser());
         Comparison stored = scrubbed.comparison().toBuilder().setSplit(split).setOverPromptCap(overCap)
                 .setCreatedAt(submitted.hasCreatedAt() ? submitted.getCreatedAt() : now()).build();
-        return log.seen().submit(stored.getComparisonId(), ContentDigest.of(stored), () -> log.append(stored),
+        byte[] record = stored.toByteArray();
+        return log.seen().submit(stored.getComparisonId(), ContentDigest.of(stored),
+                () -> log.append(stored.getComparisonId(), record),
                 () -> log.users().stored(stored.getUserId(), prompt, overCap))
                 .thenApply(outcome -> {
                     boolean duplicate = outcome == SeenComparisons.Outcome.DUPLICATE;
