@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.jfree.chart.ChartFactory;
@@ -375,7 +376,9 @@ public final class OnlineReport {
             }
             table.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%d</td><td>%s</td><td>%s</td>"
                     + "<td class=l>%s</td><td class=l>%s</td></tr>", n, r.tasks(), fmt(r.pairwise()),
-                    fmt(r.likertAlpha()), esc(r.perLabeler().toString()), esc(r.flagged().toString())));
+                    fmt(r.likertAlpha()), esc(r.perLabeler().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                            .map(e -> e.getKey() + " " + fmt(e.getValue())).collect(Collectors.joining(", "))),
+                    esc(String.join(", ", r.flagged()))));
         }
         if (ds.getColumnCount() > 0) {
             figure(ChartFactory.createBarChart("Labeler agreement per week", "week", "agreement", ds,

@@ -69,7 +69,7 @@ class OnlineReportTest {
         for (String expected : List.of("<td>1</td><td>12 (12)</td><td class=l>promoted</td>",
                 "<td>2</td><td>12 (0)</td><td class=l>kept the champion</td>", "0.700 (0.610)", "- (0.500)",
                 "reward = 0.000 + 1.000 sqrt(KL), R2 1.00 over 7 iterations", "<td class=l>policy/v4</td>",
-                "<td class=l>sft/v1</td><td>1000</td>", "{labeler-1=1.0, labeler-2=1.0}")) {
+                "<td class=l>sft/v1</td><td>1000</td>", "labeler-1 1.000, labeler-2 1.000")) {
             assertThat(html.contains(expected)).as("the report shows %s", expected).isTrue();
         }
 
