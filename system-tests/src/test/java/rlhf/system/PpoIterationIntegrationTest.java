@@ -38,17 +38,11 @@ import rlhf.common.v1.ModelRef;
 import rlhf.common.v1.Prompt;
 import rlhf.common.v1.SamplingParams;
 import rlhf.demo.LocalStack;
-import rlhf.demo.pipeline.ComparisonMaker;
 import rlhf.demo.pipeline.TrainerClient;
-import rlhf.demo.taskworld.AnswerWriter.Quality;
-import rlhf.demo.taskworld.AnswerWriter;
-import rlhf.demo.taskworld.ChatUsers;
+import rlhf.demo.soak.TinyModels;
 import rlhf.demo.taskworld.DataRecords.ComparisonRecord;
-import rlhf.demo.taskworld.DataRecords.Demonstration;
 import rlhf.demo.taskworld.DataRecords.PromptRecord;
 import rlhf.demo.taskworld.Jsonl;
-import rlhf.demo.taskworld.Labeler;
-import rlhf.demo.taskworld.TaskParser;
 import rlhf.demo.taskworld.TaskWorldData;
 import rlhf.model.store.Checkpoint;
 import rlhf.model.store.CheckpointStore;
@@ -172,14 +166,7 @@ class PpoIterationIntegrationTest {
 
     /** base/v1, sft/v1 and reward/v1: tiny models (1 layer, width 32, byte tokens) made through the trainer's API. */
     static void makeTinyModels(TrainerClient trainer) throws InterruptedException {
-        trainer.run(JobKind.JOB_KIND_PRETRAIN, Map.of("layers", "1", "width", "32", "heads", "2",
-                "context", Integer.toString(CONTEXT), "steps", "20", "batch-size", "4", "eval-windows", "8",
-                "tokenizer", "bytes"), // writeTaskWorld measures prompts in bytes
-                Duration.ofMinutes(2), line -> { });
-        trainer.run(JobKind.JOB_KIND_SFT, Map.of("max-steps", "4", "batch-size", "4"), Duration.ofMinutes(2),
-                line -> { });
-        trainer.run(JobKind.JOB_KIND_REWARD_MODEL, Map.of("max-steps", "4", "prompts-per-batch", "2"),
-                Duration.ofMinutes(2), line -> { });
+        TinyModels.train(trainer, CONTEXT, Duration.ofMinutes(2)); // writeTaskWorld measures prompts in bytes
     }
 
     /**
@@ -190,17 +177,13 @@ class PpoIterationIntegrationTest {
      * @return ids of the PPO prompts that fit
      */
     static Set<String> writeTaskWorld(Path data) {
-        TaskWorldData world = new TaskWorldData(SEED);
-        ChatUsers users = new ChatUsers("user", SEED);
-        Jsonl.write(data.resolve(TaskWorldData.CORPUS), world.corpus(300));
-        Jsonl.write(data.resolve(TaskWorldData.SFT), world.demonstrations(48, users).stream()
-                .map(d -> new Demonstration(d.id(), d.userId(), "train", d.category(), d.kind(), d.quality(), d.messages()))
-                .toList());
-        Jsonl.write(data.resolve(TaskWorldData.COMPARISONS), comparisons(train(world.prompts("rm", 24, SEED + 3, users))));
+        List<ComparisonRecord> comparisons = TinyModels.writeCorpusDemonstrationsAndComparisons(data, SEED,
+                "labeler-test");
+        assertThat(comparisons).hasSizeGreaterThan(24 / 2);
         ByteTokenizer tokenizer = new ByteTokenizer(); // the tokenizer the pretrain job is asked for
         List<PromptRecord> ppo = new ArrayList<>();
         Set<String> fitting = new HashSet<>();
-        for (PromptRecord p : train(world.prompts("ppo", 40, SEED + 4, users))) {
+        for (PromptRecord p : TinyModels.ppoPrompts(SEED)) {
             boolean fits = PromptResponse.promptIds(tokenizer, p.prompt()).length + MAX_NEW_TOKENS <= CONTEXT;
             if (!fits) {
                 ppo.add(p);
@@ -212,28 +195,6 @@ class PpoIterationIntegrationTest {
         Jsonl.write(data.resolve(TaskWorldData.PPO_PROMPTS), ppo);
         assertThat(ppo.size() - fitting.size()).isGreaterThan(fitting.size());
         return fitting;
-    }
-
-    private static List<PromptRecord> train(List<PromptRecord> prompts) {
-        return prompts.stream().map(p -> new PromptRecord(p.id(), p.userId(), "train", p.category(), p.kind(), p.prompt()))
-                .toList();
-    }
-
-    /** Answers of four qualities per prompt, ranked by a noiseless labeler. */
-    private static List<ComparisonRecord> comparisons(List<PromptRecord> prompts) {
-        ComparisonMaker maker = new ComparisonMaker(new Labeler("labeler-test", 0, SEED), SEED);
-        AnswerWriter writer = new AnswerWriter(SEED);
-        List<ComparisonRecord> out = new ArrayList<>();
-        for (PromptRecord p : prompts) {
-            var task = TaskParser.parse(p.prompt());
-            ComparisonRecord c = maker.rank(p, List.of(writer.write(task, Quality.IDEAL), writer.write(task, Quality.WRONG),
-                    writer.write(task, Quality.REFUSAL), writer.write(task, Quality.OFF_TOPIC)));
-            if (c != null) {
-                out.add(c);
-            }
-        }
-        assertThat(out).hasSizeGreaterThan(prompts.size() / 2);
-        return out;
     }
 
     /** Every record of a topic, from the beginning to its current end. */

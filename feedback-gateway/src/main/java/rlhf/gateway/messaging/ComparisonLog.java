@@ -93,12 +93,10 @@ public class ComparisonLog {
         return follower != null && follower.caughtUp() && erasures != null && erasures.caughtUp();
     }
 
-    /** Appends one comparison, key = its id; completes once all in-sync replicas have it. */
-    public CompletableFuture<RecordMetadata> append(Comparison comparison) {
-        return append(comparison.getComparisonId(), comparison.toByteArray());
-    }
-
-    /** Appends one comparison already serialized ({@code Comparison.toByteArray()}), key = its id. */
+    /**
+     * Appends one comparison as the caller serialized it ({@code Comparison.toByteArray()}, done once per submission),
+     * key = its id; completes once all in-sync replicas have it.
+     */
     public CompletableFuture<RecordMetadata> append(String comparisonId, byte[] comparison) {
         return send(Topic.COMPARISONS, comparisonId, comparison);
     }
